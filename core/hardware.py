@@ -1,0 +1,595 @@
+"""What hardware are we on? NVIDIA GPUs through NVML, RAM/CPU/battery through psutil.
+
+The result is a frozen, JSON-serialisable :class:`HardwareSnapshot`. Probing never raises because of
+missing or broken hardware: no driver, no GPU or a failing NVML call gives a "CPU only" snapshot (or a
+GPU with some fields None) plus a plain-English note saying why.
+
+torch is imported lazily and only when asked for (``probe(with_torch=True)``): the GUI has to start
+fast, and importing torch costs seconds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import ntpath
+import os
+import platform
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import psutil
+
+try:
+    import pynvml  # the nvidia-ml-py package
+except ImportError:  # a broken install must still give a CPU-only answer, not a crash
+    pynvml = None  # type: ignore[assignment]
+
+GIB = 1024**3
+CPU_ONLY_REASON = "No NVIDIA GPU found: training runs on the CPU."
+
+
+@dataclass(frozen=True)
+class GpuProcess:
+    pid: int
+    name: str
+    used_bytes: int | None  # None where the driver cannot tell (Windows WDDM)
+
+
+@dataclass(frozen=True)
+class GpuInfo:
+    index: int  # NVML index (PCI bus order), the number GPU_ID refers to
+    name: str
+    total_bytes: int
+    free_bytes: int
+    used_bytes: int
+    temperature_c: float | None = None
+    power_w: float | None = None
+    power_limit_w: float | None = None
+    utilization_pct: float | None = None
+    compute_capability: tuple[int, int] | None = None
+    bf16_supported: bool | None = None
+    processes: tuple[GpuProcess, ...] = ()
+
+    @property
+    def total_gb(self) -> float:
+        return self.total_bytes / GIB
+
+    @property
+    def free_gb(self) -> float:
+        return self.free_bytes / GIB
+
+    @property
+    def used_gb(self) -> float:
+        return self.used_bytes / GIB
+
+    @property
+    def short_name(self) -> str:
+        """'NVIDIA GeForce RTX 4090' -> 'RTX 4090': the brand words add nothing in a table."""
+        name = self.name
+        for prefix in ("NVIDIA ", "GeForce "):
+            if name.startswith(prefix):
+                name = name[len(prefix):]
+        return name or self.name
+
+
+@dataclass(frozen=True)
+class SystemInfo:
+    ram_total_bytes: int
+    ram_available_bytes: int
+    swap_total_bytes: int
+    swap_used_bytes: int
+    cpu_model: str
+    cpu_physical_cores: int | None
+    cpu_logical_cores: int | None
+    os: str
+    battery_present: bool = False
+    battery_percent: float | None = None
+    on_ac: bool | None = None
+
+
+@dataclass(frozen=True)
+class HardwareSnapshot:
+    gpus: tuple[GpuInfo, ...]
+    system: SystemInfo
+    driver_version: str | None = None
+    cuda_available: bool = False
+    notes: tuple[str, ...] = ()
+    taken_at: float = 0.0
+    source: str = "probe"  # "probe" or "fake:<profile>"
+
+    @property
+    def cpu_only(self) -> bool:
+        return not self.gpus
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> HardwareSnapshot:
+        # JSON turns tuples into lists; rebuild them so a round trip compares equal.
+        # Unknown keys are ignored so a snapshot saved by a newer LapTune still loads.
+        gpus = []
+        for g in d["gpus"]:
+            fields = _known(GpuInfo, g)
+            cc = fields.get("compute_capability")
+            fields["compute_capability"] = tuple(cc) if cc is not None else None
+            fields["processes"] = tuple(GpuProcess(**_known(GpuProcess, p)) for p in g.get("processes", ()))
+            gpus.append(GpuInfo(**fields))
+        top = _known(cls, d)
+        top["gpus"] = tuple(gpus)
+        top["system"] = SystemInfo(**_known(SystemInfo, d["system"]))
+        top["notes"] = tuple(d.get("notes", ()))
+        return cls(**top)
+
+    @classmethod
+    def from_json(cls, text: str) -> HardwareSnapshot:
+        return cls.from_dict(json.loads(text))
+
+    def summary_lines(self) -> list[str]:
+        """A human-readable table for `laptune detect`."""
+        lines: list[str] = []
+        if self.cpu_only:
+            lines.append("GPU      none (CPU only)")
+        for g in self.gpus:
+            parts = [f"GPU {g.index:<4} {g.short_name:<26}",
+                     f"VRAM {g.used_gb:5.1f} / {g.total_gb:5.1f} GiB used",
+                     f"temp {_fmt(g.temperature_c, '{:.0f} C')}",
+                     f"power {_fmt(g.power_w, '{:.0f}')} / {_fmt(g.power_limit_w, '{:.0f} W')}",
+                     f"util {_fmt(g.utilization_pct, '{:.0f} %')}"]
+            if g.compute_capability is not None:
+                parts.append(f"cc {g.compute_capability[0]}.{g.compute_capability[1]}")
+            if g.bf16_supported is not None:
+                parts.append("bf16" if g.bf16_supported else "no bf16")
+            lines.append("  ".join(parts))
+            for p in g.processes:
+                used = "? GiB" if p.used_bytes is None else f"{p.used_bytes / GIB:.1f} GiB"
+                lines.append(f"           process pid {p.pid} {p.name} holds {used}")
+        if self.gpus:
+            cuda = "yes" if self.cuda_available else "no"
+            lines.append(f"Driver   {self.driver_version or 'unknown'}, CUDA usable: {cuda}")
+        s = self.system
+        lines.append(f"RAM      {s.ram_available_bytes / GIB:.1f} of {s.ram_total_bytes / GIB:.1f} GiB available")
+        lines.append(f"Swap     {s.swap_used_bytes / GIB:.1f} of {s.swap_total_bytes / GIB:.1f} GiB used")
+        cores = f"{_fmt(s.cpu_physical_cores, '{}')} cores / {_fmt(s.cpu_logical_cores, '{}')} threads"
+        lines.append(f"CPU      {s.cpu_model}, {cores}")
+        lines.append(f"OS       {s.os}")
+        if s.battery_present:
+            power = {True: "on AC", False: "on battery", None: "power source unknown"}[s.on_ac]
+            lines.append(f"Battery  {_fmt(s.battery_percent, '{:.0f} %')}, {power}")
+        else:
+            lines.append("Battery  none")
+        lines.extend(f"Note     {n}" for n in self.notes)
+        return lines
+
+
+def _known(cls: type, d: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: v for k, v in d.items() if k in names}
+
+
+def _fmt(value: float | int | None, template: str) -> str:
+    return "n/a" if value is None else template.format(value)
+
+
+# --------------------------------------------------------------------------- NVML session
+# NVML is initialised once per process and a failure is remembered: the sensor loop calls
+# read_gpu_sensors() every second, and retrying a missing library each time would cost a dlopen.
+_nvml_lock = threading.Lock()
+_nvml_ok: bool | None = None  # None: not tried yet
+_nvml_error: str = ""
+_handles: dict[int, Any] = {}
+
+
+def _nvml_start() -> tuple[bool, str]:
+    """Initialise NVML once; return (ok, why-not as a note)."""
+    global _nvml_ok, _nvml_error
+    with _nvml_lock:
+        if _nvml_ok is None:
+            _nvml_error = _try_nvml_init()
+            _nvml_ok = not _nvml_error
+        return _nvml_ok, _nvml_error
+
+
+# Why NVML would not start, in words, by pynvml error class; anything else gets the generic message.
+_NVML_INIT_FAILURES = {
+    "NVMLError_LibraryNotFound": "No NVIDIA driver found (NVML library missing): CPU only.",
+    "NVMLError_DriverNotLoaded": "The NVIDIA driver is installed but not loaded (no GPU, or it is switched off): "
+                                 "CPU only.",
+    "NVMLError_LibRmVersionMismatch": "The NVIDIA driver and its library have different versions (a reboot after "
+                                      "a driver update usually fixes it): CPU only.",
+    "NVMLError_NoPermission": "No permission to talk to the NVIDIA driver: CPU only.",
+}
+
+
+def _try_nvml_init() -> str:
+    if pynvml is None:
+        return "The nvidia-ml-py package is not installed, so GPUs cannot be detected: CPU only."
+    try:
+        pynvml.nvmlInit()
+    except pynvml.NVMLError as exc:
+        for class_name, message in _NVML_INIT_FAILURES.items():
+            # getattr: older nvidia-ml-py releases lack some of these classes.
+            if isinstance(exc, getattr(pynvml, class_name, ())):
+                return message
+        return f"The NVIDIA driver could not be queried ({exc}): CPU only."
+    return ""
+
+
+def _reset_nvml_state() -> None:
+    """Forget the remembered NVML result; for tests that fake pynvml."""
+    global _nvml_ok, _nvml_error
+    with _nvml_lock:
+        _nvml_ok, _nvml_error = None, ""
+        _handles.clear()
+
+
+def nvml_available() -> bool:
+    """True when the NVIDIA driver answered (it may still report zero GPUs)."""
+    return _nvml_start()[0]
+
+
+def _handle(index: int) -> Any:
+    # Handles stay valid for the whole NVML session, so one lookup per GPU is enough.
+    if index not in _handles:
+        _handles[index] = pynvml.nvmlDeviceGetHandleByIndex(index)
+    return _handles[index]
+
+
+def _text(value: str | bytes) -> str:
+    # Old nvidia-ml-py releases return bytes, newer ones str.
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
+def _read(fn: Callable[..., Any], *args: Any, label: str = "", missing: list[str] | None = None) -> Any:
+    """One NVML field; a failure (e.g. power on laptops: Not Supported) gives None, not a lost GPU."""
+    try:
+        return fn(*args)
+    except pynvml.NVMLError as exc:
+        if missing is not None:
+            missing.append(f"{label} ({exc})")
+        return None
+
+
+def read_gpu_sensors(index: int) -> dict[str, float | int | None]:
+    """Live readings of one GPU for the sensor loop; every value is None when it cannot be read."""
+    out: dict[str, float | int | None] = dict.fromkeys(
+        ("vram_used_bytes", "vram_total_bytes", "gpu_temp_c", "gpu_util_pct", "power_w"))
+    if not _nvml_start()[0]:
+        return out
+    handle = _read(_handle, index)
+    if handle is None:
+        return out
+    mem = _read(pynvml.nvmlDeviceGetMemoryInfo, handle)
+    if mem is not None:
+        out["vram_used_bytes"], out["vram_total_bytes"] = int(mem.used), int(mem.total)
+    out["gpu_temp_c"] = _read(pynvml.nvmlDeviceGetTemperature, handle, pynvml.NVML_TEMPERATURE_GPU)
+    util = _read(pynvml.nvmlDeviceGetUtilizationRates, handle)
+    out["gpu_util_pct"] = None if util is None else util.gpu
+    milliwatts = _read(pynvml.nvmlDeviceGetPowerUsage, handle)
+    out["power_w"] = None if milliwatts is None else milliwatts / 1000.0
+    return out
+
+
+def _read_processes(handle: Any) -> tuple[GpuProcess, ...]:
+    # A process using CUDA and drawing on screen shows up in both lists: merge by pid.
+    found: dict[int, int | None] = {}
+    for getter in (pynvml.nvmlDeviceGetComputeRunningProcesses, pynvml.nvmlDeviceGetGraphicsRunningProcesses):
+        for proc in _read(getter, handle) or ():
+            used = getattr(proc, "usedGpuMemory", None)
+            previous = found.get(proc.pid)
+            found[proc.pid] = used if previous is None else max(previous, used or 0)
+    return tuple(GpuProcess(pid, _process_name(pid), used) for pid, used in sorted(found.items()))
+
+
+def _process_name(pid: int) -> str:
+    name = _read(pynvml.nvmlSystemGetProcessName, pid)
+    if not name:
+        # NVML cannot name other users' processes without privileges; psutil sometimes can.
+        try:
+            name = psutil.Process(pid).name()
+        except psutil.Error:
+            return "unknown"
+    return ntpath.basename(_text(name)) or "unknown"  # ntpath splits on both / and \
+
+
+def _probe_gpu(index: int, notes: list[str]) -> tuple[GpuInfo | None, str | None]:
+    """One GPU and its NVML UUID (to match torch's devices), or None with a note if unusable."""
+    handle = _read(_handle, index)
+    mem = None if handle is None else _read(pynvml.nvmlDeviceGetMemoryInfo, handle)
+    if mem is None:
+        # Without memory figures a GPU is useless for planning a run, so it is left out.
+        notes.append(f"GPU {index} was found but could not be read, so it is left out.")
+        return None, None
+    missing: list[str] = []
+    name = _read(pynvml.nvmlDeviceGetName, handle, label="name", missing=missing)
+    temp = _read(pynvml.nvmlDeviceGetTemperature, handle, pynvml.NVML_TEMPERATURE_GPU,
+                 label="temperature", missing=missing)
+    power_mw = _read(pynvml.nvmlDeviceGetPowerUsage, handle, label="power draw", missing=missing)
+    limit_mw = _read(pynvml.nvmlDeviceGetEnforcedPowerLimit, handle, label="power limit", missing=missing)
+    util = _read(pynvml.nvmlDeviceGetUtilizationRates, handle, label="utilisation", missing=missing)
+    # NVML knows the compute capability without torch; bf16 needs Ampere (8.0) or newer.
+    cc = _read(pynvml.nvmlDeviceGetCudaComputeCapability, handle)
+    uuid = _read(pynvml.nvmlDeviceGetUUID, handle)
+    gpu = GpuInfo(
+        index=index,
+        name=_text(name) if name else f"NVIDIA GPU {index}",
+        total_bytes=int(mem.total), free_bytes=int(mem.free), used_bytes=int(mem.used),
+        temperature_c=None if temp is None else float(temp),
+        power_w=None if power_mw is None else power_mw / 1000.0,
+        power_limit_w=None if limit_mw is None else limit_mw / 1000.0,
+        utilization_pct=None if util is None else float(util.gpu),
+        compute_capability=None if cc is None else (int(cc[0]), int(cc[1])),
+        bf16_supported=None if cc is None else int(cc[0]) >= 8,
+        processes=_read_processes(handle),
+    )
+    if missing:
+        notes.append(f"GPU {index} ({gpu.short_name}): the driver does not report "
+                     f"{', '.join(missing)}; those readings stay empty.")
+    return gpu, None if uuid is None else _text(uuid)
+
+
+def _probe_gpus(notes: list[str]) -> tuple[list[GpuInfo], list[str | None], str | None]:
+    ok, why = _nvml_start()
+    if not ok:
+        notes.append(why)
+        return [], [], None
+    driver = _read(pynvml.nvmlSystemGetDriverVersion)
+    driver = None if driver is None else _text(driver)
+    failed: list[str] = []
+    count = _read(pynvml.nvmlDeviceGetCount, label="GPU count", missing=failed)
+    if failed:
+        notes.append(f"The NVIDIA driver could not count the GPUs ({failed[0]}): CPU only.")
+        return [], [], driver
+    if not count:
+        notes.append("The NVIDIA driver is present but reports no GPU: CPU only.")
+        return [], [], driver
+    gpus, uuids = [], []
+    for index in range(count):
+        gpu, uuid = _probe_gpu(index, notes)
+        if gpu is not None:
+            gpus.append(gpu)
+            uuids.append(uuid)
+    if not gpus:
+        notes.append("No GPU could be read: CPU only.")
+    return gpus, uuids, driver
+
+
+# --------------------------------------------------------------------------- torch (optional)
+def _apply_torch(gpus: list[GpuInfo], uuids: list[str | None], notes: list[str], ask_devices: bool) -> bool | None:
+    """Ask torch whether CUDA works and fill compute capability / bf16 that NVML left empty.
+
+    Returns torch.cuda.is_available(), or None when torch cannot be imported.
+    """
+    try:
+        import torch  # lazy: importing torch takes seconds and the GUI must start without it
+    except ImportError:
+        notes.append("PyTorch is not installed: compute capability and bf16 support come from the driver only.")
+        return None
+    available = bool(torch.cuda.is_available())
+    if not available:
+        if gpus and torch.version.cuda is None:
+            notes.append(f"PyTorch {torch.__version__} is a CPU-only build: it will not use the GPU until a "
+                         "CUDA build of PyTorch is installed.")
+        elif gpus:
+            notes.append("PyTorch cannot use the GPU (the driver may be too old for its CUDA version).")
+        return False
+    if not ask_devices:
+        return True
+    for i in range(torch.cuda.device_count()):
+        props = torch.cuda.get_device_properties(i)
+        slot = _match_torch_device(gpus, uuids, i, props.name, str(getattr(props, "uuid", "")))
+        if slot is not None and gpus[slot].compute_capability is None:
+            gpus[slot] = dataclasses.replace(gpus[slot], compute_capability=(props.major, props.minor),
+                                             bf16_supported=props.major >= 8)
+    return True
+
+
+def _match_torch_device(gpus: list[GpuInfo], uuids: list[str | None], i: int, name: str, uuid: str) -> int | None:
+    # torch numbers devices by CUDA_VISIBLE_DEVICES and CUDA_DEVICE_ORDER, NVML by PCI bus, so torch's
+    # device i is NVML's GPU i only by luck; match by UUID and trust the index only if the name agrees.
+    def norm(u: str | None) -> str:
+        return (u or "").lower().removeprefix("gpu-")
+    if norm(uuid):
+        for slot, nvml_uuid in enumerate(uuids):
+            if norm(nvml_uuid) == norm(uuid):
+                return slot
+    if i < len(gpus) and gpus[i].name == name:
+        return i
+    return None
+
+
+# --------------------------------------------------------------------------- system
+def _cpu_model() -> str:
+    if sys.platform.startswith("linux"):
+        # platform.processor() is usually empty on Linux; /proc/cpuinfo has the marketing name.
+        try:
+            with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+                for line in fh:
+                    key, _, value = line.partition(":")
+                    if key.strip() in ("model name", "Model", "Hardware") and value.strip():
+                        return value.strip()
+        except OSError:
+            pass  # fall through to the generic answers below
+    elif sys.platform == "win32":
+        try:
+            import winreg  # Windows only
+
+            key = winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, r"HARDWARE\DESCRIPTION\System\CentralProcessor\0")
+            return str(winreg.QueryValueEx(key, "ProcessorNameString")[0]).strip()
+        except OSError:
+            pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def _os_name() -> str:
+    if sys.platform.startswith("linux"):
+        try:
+            pretty = platform.freedesktop_os_release().get("PRETTY_NAME", "")
+        except OSError:
+            pretty = ""
+        if pretty:
+            return f"{pretty} (Linux {platform.release()})"
+    return platform.platform(terse=True)
+
+
+def _probe_system() -> SystemInfo:
+    vm = psutil.virtual_memory()
+    try:
+        swap = psutil.swap_memory()
+        swap_total, swap_used = int(swap.total), int(swap.used)
+    except (OSError, RuntimeError, psutil.Error):  # some containers hide /proc/vmstat
+        swap_total = swap_used = 0
+    battery = getattr(psutil, "sensors_battery", lambda: None)()  # absent on some platforms
+    return SystemInfo(
+        ram_total_bytes=int(vm.total), ram_available_bytes=int(vm.available),
+        swap_total_bytes=swap_total, swap_used_bytes=swap_used,
+        cpu_model=_cpu_model(),
+        cpu_physical_cores=psutil.cpu_count(logical=False), cpu_logical_cores=psutil.cpu_count(logical=True),
+        os=_os_name(),
+        battery_present=battery is not None,
+        battery_percent=None if battery is None else float(battery.percent),
+        on_ac=None if battery is None else battery.power_plugged,
+    )
+
+
+def probe(with_torch: bool = False) -> HardwareSnapshot:
+    """Probe this machine. with_torch=True imports torch to check CUDA and fill compute capability."""
+    notes: list[str] = []
+    gpus, uuids, driver = _probe_gpus(notes)
+    cuda_available = bool(gpus)
+    # Asking torch is free once it is imported anyway (e.g. inside a training run).
+    if with_torch or "torch" in sys.modules:
+        torch_says = _apply_torch(gpus, uuids, notes, ask_devices=with_torch and bool(gpus))
+        if torch_says is not None:
+            cuda_available = torch_says
+    return HardwareSnapshot(gpus=tuple(gpus), system=_probe_system(), driver_version=driver,
+                            cuda_available=cuda_available, notes=tuple(notes), taken_at=time.time())
+
+
+# --------------------------------------------------------------------------- choosing a GPU
+def choose_gpu(snapshot: HardwareSnapshot, preferred: int | None = None) -> tuple[GpuInfo | None, str]:
+    """Pick the GPU to train on, with the reason in words.
+
+    The freest GPU wins (on a shared box the others are busy); ties go to the lower index.
+    `preferred` is GPU_ID, an NVML index: to make CUDA agree, set CUDA_DEVICE_ORDER=PCI_BUS_ID
+    before CUDA_VISIBLE_DEVICES.
+    """
+    if snapshot.cpu_only:
+        if preferred is None:
+            return None, CPU_ONLY_REASON
+        return None, f"{CPU_ONLY_REASON} GPU_ID={preferred} is ignored."
+    ranked = sorted(snapshot.gpus, key=lambda g: (-g.free_bytes, g.index))
+    best = ranked[0]
+    if preferred is not None:
+        chosen = next((g for g in snapshot.gpus if g.index == preferred), None)
+        if chosen is not None:
+            reason = (f"GPU {chosen.index} ({chosen.short_name}) as GPU_ID={preferred} asks: "
+                      f"{chosen.free_gb:.1f} of {chosen.total_gb:.1f} GiB free.")
+            if chosen is not best:
+                reason += f" GPU {best.index} has the most free memory ({best.free_gb:.1f} GiB)."
+            return chosen, reason
+        known = ", ".join(str(g.index) for g in snapshot.gpus)
+        prefix = f"GPU_ID={preferred} does not exist (GPUs found: {known}); using the freest instead. "
+    else:
+        prefix = ""
+    if len(ranked) == 1:
+        reason = (f"GPU {best.index} ({best.short_name}) is the only GPU: "
+                  f"{best.free_gb:.1f} of {best.total_gb:.1f} GiB free.")
+    else:
+        runner_up = ranked[1]
+        reason = (f"GPU {best.index} ({best.short_name}) has the most free memory: {best.free_gb:.1f} of "
+                  f"{best.total_gb:.1f} GiB free; GPU {runner_up.index} next with {runner_up.free_gb:.1f} GiB.")
+    return best, prefix + reason
+
+
+# --------------------------------------------------------------------------- fake hardware
+FAKE_PROFILES: dict[str, str] = {
+    "cpu-only": "Laptop without NVIDIA GPU: 8 GiB RAM, 4 cores, battery 100 % on AC.",
+    "laptop-1650-4gb": "GTX 1650 laptop GPU 4 GiB (compute 7.5, no bf16), 16 GiB RAM, battery 90 % on AC.",
+    "laptop-3050-4gb": "RTX 3050 Laptop GPU 4 GiB (compute 8.6, bf16), 16 GiB RAM, battery 80 % on AC, "
+                       "power readings not supported.",
+    "laptop-4060-8gb": "RTX 4060 Laptop GPU 8 GiB (compute 8.9, bf16), 16 GiB RAM, on battery at 55 %.",
+    "desktop-4080-16gb": "RTX 4080 16 GiB (compute 8.9, bf16), 32 GiB RAM, no battery.",
+    "desktop-3090-24gb": "RTX 3090 24 GiB (compute 8.6, bf16), 64 GiB RAM, no battery.",
+    "8x4090-busy": "Shared server, 8 x RTX 4090 24 GiB, mostly busy: GPU 4 has 18.9 GiB free, GPU 6 20.0 GiB, "
+                   "the rest 2-6 GiB; 512 GiB RAM.",
+}
+_FAKE_TIME = 1_704_067_200.0  # fixed (2024-01-01 UTC) so two fake snapshots compare equal
+_MIB = 1024**2
+
+
+def _fake_gpu(index: int, name: str, total_mib: int, free_gib: float, cc: tuple[int, int],
+              temp: float = 45.0, power: float | None = 30.0, limit: float | None = 115.0, util: float = 0.0,
+              procs: tuple[tuple[int, float], ...] = ()) -> GpuInfo:
+    total, free = total_mib * _MIB, int(free_gib * GIB)
+    return GpuInfo(index=index, name=name, total_bytes=total, free_bytes=free, used_bytes=total - free,
+                   temperature_c=temp, power_w=power, power_limit_w=limit, utilization_pct=util,
+                   compute_capability=cc, bf16_supported=cc[0] >= 8,
+                   processes=tuple(GpuProcess(pid, "python", int(gib * GIB)) for pid, gib in procs))
+
+
+def _fake_system(ram_gib: int, cpu: str, cores: int, threads: int, os_name: str,
+                 battery: float | None = None, on_ac: bool | None = None) -> SystemInfo:
+    return SystemInfo(ram_total_bytes=ram_gib * GIB, ram_available_bytes=int(ram_gib * 0.6 * GIB),
+                      swap_total_bytes=4 * GIB, swap_used_bytes=GIB // 4, cpu_model=cpu,
+                      cpu_physical_cores=cores, cpu_logical_cores=threads, os=os_name,
+                      battery_present=battery is not None, battery_percent=battery,
+                      on_ac=on_ac if battery is not None else None)
+
+
+def _busy_server() -> list[GpuInfo]:
+    free = [3.2, 2.1, 5.6, 4.4, 18.9, 2.8, 20.0, 6.0]
+    gpus = []
+    for i, free_gib in enumerate(free):
+        # Each busy GPU holds one python job using all but ~0.4 GiB of driver overhead.
+        held = round(24564 / 1024 - free_gib - 0.4, 1)
+        gpus.append(_fake_gpu(i, "NVIDIA GeForce RTX 4090", 24564, free_gib, (8, 9), temp=float(round(70 - 2 * free_gib)),
+                              power=float(round(380 - 12 * free_gib)), limit=450.0, util=float(round(95 - 4 * free_gib)),
+                              procs=((41000 + i, held),)))
+    return gpus
+
+
+def fake_probe(profile: str) -> HardwareSnapshot:
+    """Scripted hardware for tests and demos; the snapshot says source='fake:<profile>'."""
+    win11, ubuntu = "Windows-11-10.0.22631-SP0", "Ubuntu 22.04.4 LTS (Linux 6.5.0-35-generic)"
+    laptop_cpu, desktop_cpu = "13th Gen Intel(R) Core(TM) i7-13620H", "AMD Ryzen 9 7950X 16-Core Processor"
+    driver = "551.86"
+    if profile == "cpu-only":
+        gpus: list[GpuInfo] = []
+        system = _fake_system(8, "Intel(R) Core(TM) i5-8265U CPU @ 1.60GHz", 4, 8, win11, 100.0, True)
+        driver = None
+    elif profile == "laptop-1650-4gb":
+        gpus = [_fake_gpu(0, "NVIDIA GeForce GTX 1650", 4096, 3.6, (7, 5), power=8.0, limit=50.0)]
+        system = _fake_system(16, "Intel(R) Core(TM) i7-9750H CPU @ 2.60GHz", 6, 12, win11, 90.0, True)
+    elif profile == "laptop-3050-4gb":
+        gpus = [_fake_gpu(0, "NVIDIA GeForce RTX 3050 Laptop GPU", 4096, 3.7, (8, 6), power=None, limit=None)]
+        system = _fake_system(16, laptop_cpu, 10, 16, win11, 80.0, True)
+    elif profile == "laptop-4060-8gb":
+        gpus = [_fake_gpu(0, "NVIDIA GeForce RTX 4060 Laptop GPU", 8188, 7.5, (8, 9), power=12.0, limit=115.0)]
+        system = _fake_system(16, laptop_cpu, 10, 16, win11, 55.0, False)
+    elif profile == "desktop-4080-16gb":
+        gpus = [_fake_gpu(0, "NVIDIA GeForce RTX 4080", 16376, 15.1, (8, 9), temp=38.0, power=25.0, limit=320.0)]
+        system = _fake_system(32, desktop_cpu, 16, 32, win11)
+    elif profile == "desktop-3090-24gb":
+        gpus = [_fake_gpu(0, "NVIDIA GeForce RTX 3090", 24576, 23.2, (8, 6), temp=40.0, power=35.0, limit=350.0)]
+        system = _fake_system(64, desktop_cpu, 16, 32, ubuntu)
+        driver = "550.54.14"
+    elif profile == "8x4090-busy":
+        gpus = _busy_server()
+        system = _fake_system(512, "AMD EPYC 7763 64-Core Processor", 64, 128, ubuntu)
+        driver = "550.54.14"
+    else:
+        raise ValueError(f"Unknown fake hardware profile {profile!r}; known profiles: {', '.join(FAKE_PROFILES)}")
+    notes = ("No NVIDIA driver found (NVML library missing): CPU only.",) if not gpus else ()
+    if profile == "laptop-3050-4gb":
+        notes = ("GPU 0 (RTX 3050 Laptop GPU): the driver does not report power draw (Not Supported), "
+                 "power limit (Not Supported); those readings stay empty.",)
+    return HardwareSnapshot(gpus=tuple(gpus), system=system, driver_version=driver, cuda_available=bool(gpus),
+                            notes=notes, taken_at=_FAKE_TIME, source=f"fake:{profile}")
