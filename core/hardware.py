@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import ntpath
-import os
 import platform
 import sys
 import threading
@@ -27,6 +26,10 @@ try:
     import pynvml  # the nvidia-ml-py package
 except ImportError:  # a broken install must still give a CPU-only answer, not a crash
     pynvml = None  # type: ignore[assignment]
+
+# Besides NVMLError, pynvml raises NVMLLibraryMismatchError when the driver is older than the binding.
+_NVML_ERRORS: tuple[type[Exception], ...] = () if pynvml is None else (
+    pynvml.NVMLError, getattr(pynvml, "NVMLLibraryMismatchError", pynvml.NVMLError))
 
 GIB = 1024**3
 CPU_ONLY_REASON = "No NVIDIA GPU found: training runs on the CPU."
@@ -251,7 +254,7 @@ def _read(fn: Callable[..., Any], *args: Any, label: str = "", missing: list[str
     """One NVML field; a failure (e.g. power on laptops: Not Supported) gives None, not a lost GPU."""
     try:
         return fn(*args)
-    except pynvml.NVMLError as exc:
+    except _NVML_ERRORS as exc:
         if missing is not None:
             missing.append(f"{label} ({exc})")
         return None
@@ -280,8 +283,15 @@ def read_gpu_sensors(index: int) -> dict[str, float | int | None]:
 def _read_processes(handle: Any) -> tuple[GpuProcess, ...]:
     # A process using CUDA and drawing on screen shows up in both lists: merge by pid.
     found: dict[int, int | None] = {}
-    for getter in (pynvml.nvmlDeviceGetComputeRunningProcesses, pynvml.nvmlDeviceGetGraphicsRunningProcesses):
-        for proc in _read(getter, handle) or ():
+    for kind in ("Compute", "Graphics"):
+        procs = None
+        # The plain name calls _v3, which older drivers lack (NVMLLibraryMismatchError): then try _v2.
+        for suffix in ("", "_v2"):
+            fn = getattr(pynvml, f"nvmlDeviceGet{kind}RunningProcesses{suffix}", None)
+            procs = None if fn is None else _read(fn, handle)
+            if procs is not None:
+                break
+        for proc in procs or ():
             used = getattr(proc, "usedGpuMemory", None)
             previous = found.get(proc.pid)
             found[proc.pid] = used if previous is None else max(previous, used or 0)
@@ -369,8 +379,8 @@ def _apply_torch(gpus: list[GpuInfo], uuids: list[str | None], notes: list[str],
     """
     try:
         import torch  # lazy: importing torch takes seconds and the GUI must start without it
-    except ImportError:
-        notes.append("PyTorch is not installed: compute capability and bf16 support come from the driver only.")
+    except (ImportError, OSError):  # OSError: a torch DLL that fails to load on Windows
+        notes.append("PyTorch could not be imported: compute capability and bf16 support come from the driver only.")
         return None
     available = bool(torch.cuda.is_available())
     if not available:
@@ -383,12 +393,20 @@ def _apply_torch(gpus: list[GpuInfo], uuids: list[str | None], notes: list[str],
     if not ask_devices:
         return True
     for i in range(torch.cuda.device_count()):
-        props = torch.cuda.get_device_properties(i)
+        try:
+            props = torch.cuda.get_device_properties(i)
+        except RuntimeError as exc:  # a CUDA error from a half-working driver
+            notes.append(f"PyTorch could not read CUDA device {i}: {exc}")
+            continue
         slot = _match_torch_device(gpus, uuids, i, props.name, str(getattr(props, "uuid", "")))
         if slot is not None and gpus[slot].compute_capability is None:
             gpus[slot] = dataclasses.replace(gpus[slot], compute_capability=(props.major, props.minor),
                                              bf16_supported=props.major >= 8)
     return True
+
+
+def _torch_already_imported() -> bool:
+    return "torch" in sys.modules
 
 
 def _match_torch_device(gpus: list[GpuInfo], uuids: list[str | None], i: int, name: str, uuid: str) -> int | None:
@@ -460,12 +478,17 @@ def _probe_system() -> SystemInfo:
 
 
 def probe(with_torch: bool = False) -> HardwareSnapshot:
-    """Probe this machine. with_torch=True imports torch to check CUDA and fill compute capability."""
+    """Probe this machine; never raises for missing or broken GPU hardware.
+
+    Compute capability and bf16 come from NVML, so no torch is needed for them. with_torch=True imports
+    torch to learn whether it can really use CUDA (a CPU-only torch build cannot) and to fill compute
+    capability where NVML could not tell.
+    """
     notes: list[str] = []
     gpus, uuids, driver = _probe_gpus(notes)
     cuda_available = bool(gpus)
-    # Asking torch is free once it is imported anyway (e.g. inside a training run).
-    if with_torch or "torch" in sys.modules:
+    # Asking torch is cheap once it is imported anyway (e.g. inside a training run).
+    if with_torch or _torch_already_imported():
         torch_says = _apply_torch(gpus, uuids, notes, ask_devices=with_torch and bool(gpus))
         if torch_says is not None:
             cuda_available = torch_says
@@ -550,9 +573,10 @@ def _busy_server() -> list[GpuInfo]:
     for i, free_gib in enumerate(free):
         # Each busy GPU holds one python job using all but ~0.4 GiB of driver overhead.
         held = round(24564 / 1024 - free_gib - 0.4, 1)
-        gpus.append(_fake_gpu(i, "NVIDIA GeForce RTX 4090", 24564, free_gib, (8, 9), temp=float(round(70 - 2 * free_gib)),
-                              power=float(round(380 - 12 * free_gib)), limit=450.0, util=float(round(95 - 4 * free_gib)),
-                              procs=((41000 + i, held),)))
+        # The busier the GPU, the hotter and the more power it draws.
+        gpus.append(_fake_gpu(i, "NVIDIA GeForce RTX 4090", 24564, free_gib, (8, 9),
+                              temp=float(round(70 - 2 * free_gib)), power=float(round(380 - 12 * free_gib)),
+                              limit=450.0, util=float(round(95 - 4 * free_gib)), procs=((41000 + i, held),)))
     return gpus
 
 
