@@ -14,10 +14,17 @@ from core.events import Checkpoint, Control, Emit, Log, Status
 
 
 class EventCallback(TrainerCallback):
-    def __init__(self, emit: Any) -> None:
+    def __init__(self, emit: Any, start_status: Status) -> None:
         self.emit = emit   # an EventLog: it also tracks the current step for the sensor thread's events
+        self.start_status = start_status
         self.last_loss: float | None = None
         self.last_eval: dict[str, float] = {}
+
+    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        # Only now does Trainer know the total number of optimizer steps (and, on resume, where it is).
+        self.start_status.total_steps = state.max_steps
+        self.start_status.step = state.global_step
+        self.emit(self.start_status)
 
     def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         self.emit.step = state.global_step

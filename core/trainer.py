@@ -21,6 +21,8 @@ from typing import Any, Callable
 import torch
 from torch.utils.data import Sampler
 from transformers import Trainer
+from transformers.trainer_callback import PrinterCallback
+from transformers.trainer_utils import rotate_checkpoints
 
 from core.events import Backoff, Emit, Eval
 
@@ -82,6 +84,7 @@ class LapTuneTrainer(Trainer):
                  head_learning_rate: float | None, group_by_length: bool, faults: dict[str, int],
                  generate_sample: Callable[[], str | None] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.remove_callback(PrinterCallback)   # our events replace its print(logs)
         self.emit = emit
         self._head_parameters = head_parameters
         self._head_lr = head_learning_rate
@@ -193,4 +196,5 @@ class LapTuneTrainer(Trainer):
             self._staging_dir = None
         if self.args.should_save:
             shutil.rmtree(staging, ignore_errors=True)
-            self._rotate_checkpoints(use_mtime=False, output_dir=run_dir)
+            rotate_checkpoints(output_dir=run_dir, save_total_limit=self.args.save_total_limit,
+                               best_model_checkpoint=self.state.best_model_checkpoint, use_mtime=False)

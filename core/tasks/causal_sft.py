@@ -93,7 +93,7 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
             "the first evaluation and the LoRA gradients silently become zero",
             fix="train LoRA in 16/32-bit instead: --set load_in_4bit=false (or pick a CPU preset)")
     notes: list[str] = []
-    train, evals = load_split(cfg, preset_dir, format=None if cfg.data.format == "auto" else cfg.data.format)
+    train, evals = load_split(cfg, preset_dir)
     tokenizer = load_tokenizer(model_path, cfg)
     if not getattr(tokenizer, "chat_template", None):
         if cfg.sft.chat_template_fallback == "error":

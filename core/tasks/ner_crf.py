@@ -126,7 +126,7 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
     from seqeval.metrics import f1_score, precision_score, recall_score
     from transformers import AutoModel
 
-    train, evals = load_split(cfg, preset_dir, format=None if cfg.data.format == "auto" else cfg.data.format)
+    train, evals = load_split(cfg, preset_dir)
     tags = sorted({t for ex in train + evals for t in ex.labels}, key=lambda t: (t != "O", t[2:], t))
     label2id = {t: i for i, t in enumerate(tags)}
     id2label = {i: t for t, i in label2id.items()}

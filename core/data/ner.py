@@ -1,0 +1,209 @@
+"""Named-entity data: CoNLL/BIO text (one token and its label per line) and JSONL token lists.
+
+Labels must be BIO or BIOES (O, B-X, I-X, E-X, S-X). BMES files, common in Chinese corpora, use
+M-X for "inside"; that is the same scheme, so M-X is read as I-X (and said so in the notes).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from core.data.errors import PathArg, ReadContext
+from core.data.formats import resolve_format
+from core.data.records import iter_json_records, json_kind
+from core.data.text import iter_marked_lines, open_text
+
+
+@dataclass
+class NerExample:
+    tokens: list[str]
+    labels: list[str]
+    line: int          # where the sentence starts
+
+
+_TAG = re.compile(r"([BIESM])-(.*\S.*)", re.DOTALL)
+_LOOSE_TAG = re.compile(r"([BIESMbiesm])[-_:](.*)", re.DOTALL)
+_COLUMNS = re.compile(r"[ \t]+")
+_ALT_LABEL_KEYS = ("ner_tags", "tags")
+
+
+def normalize_label(ctx: ReadContext, label: str) -> str | None:
+    """The label in BIO/BIOES form, or None when it is not in that form."""
+    if label == "O":
+        return label
+    match = _TAG.fullmatch(label)
+    if match is None:
+        return None
+    if match.group(1) == "M":
+        ctx.note("read BMES tags: M-X is taken as I-X")
+        return "I-" + match.group(2)
+    return label
+
+
+def label_fix(label: str) -> str:
+    if label == "0":
+        return "use the letter O (not the digit 0) for tokens outside any entity."
+    if label in ("o", ""):
+        return "use a capital O for tokens outside any entity."
+    loose = _LOOSE_TAG.fullmatch(label)
+    if loose is not None:
+        if not loose.group(2).strip():
+            return f"add the entity type after the dash, e.g. {loose.group(1).upper()}-PER."
+        return f"write it as {loose.group(1).upper()}-{loose.group(2)}."
+    return f"use B-{label} or I-{label} (or O)."
+
+
+def _bad_label(ctx: ReadContext, label: str, line: int, field: str) -> None:
+    ctx.problem(f"label '{label}' is not in BIO form", line=line, field=field,
+                fix=label_fix(label))
+
+
+def _read_conll(ctx: ReadContext) -> list[NerExample]:
+    examples: list[NerExample] = []
+    tokens: list[str] = []
+    labels: list[str] = []
+    start = 0
+    bad = False              # a sentence with a bad line is dropped whole, not half-kept
+    n_columns, columns_line = 0, 0
+
+    def flush() -> None:
+        nonlocal tokens, labels, start, bad
+        if tokens and not bad:
+            examples.append(NerExample(tokens, labels, start))
+        tokens, labels, start, bad = [], [], 0, False
+
+    for number, line in iter_marked_lines(ctx):
+        if line is None:         # refused (too long) and already reported
+            start = start or number
+            bad = True
+            continue
+        # Only ASCII whitespace separates columns: U+3000 (full-width space) can be a token.
+        stripped = line.strip(" \t\r\n\v\f")
+        if not stripped or stripped.startswith("-DOCSTART-"):
+            flush()
+            continue
+        if start == 0:
+            start = number
+        parts = _COLUMNS.split(stripped)
+        if len(parts) < 2:
+            ctx.problem("expected a token and its label separated by a space or tab, found one "
+                        "column", line=number, field="columns",
+                        fix="write the token, a space or tab, then its label (e.g. '北 B-LOC'); "
+                            "separate sentences with an empty line.")
+            bad = True
+            continue
+        if n_columns == 0:
+            n_columns, columns_line = len(parts), number
+        elif len(parts) != n_columns:
+            ctx.problem(f"found {len(parts)} columns, but line {columns_line} has {n_columns}",
+                        line=number, field="columns",
+                        fix="give every line the same columns: the token first and the label "
+                            "last, separated by spaces or tabs.")
+            bad = True
+            continue
+        label = normalize_label(ctx, parts[-1])
+        if label is None:
+            _bad_label(ctx, parts[-1], number, "label")
+            bad = True
+            continue
+        tokens.append(parts[0])
+        labels.append(label)
+    flush()
+    return examples
+
+
+def _ner_from_record(ctx: ReadContext, number: int, obj: dict[str, Any]) -> NerExample | None:
+    found = ", ".join(map(repr, obj)) or "none"
+    tokens = obj.get("tokens")
+    if tokens is None:
+        ctx.problem(f"missing field 'tokens' (fields found: {found})", line=number,
+                    field="tokens", fix='write {"tokens": [...], "labels": [...]} per line.')
+        return None
+    label_key = "labels"
+    if label_key not in obj:
+        label_key = next((k for k in _ALT_LABEL_KEYS if k in obj), "labels")
+        if label_key != "labels":
+            ctx.note(f"used field '{label_key}' as the labels")
+    labels = obj.get(label_key)
+    if labels is None:
+        ctx.problem(f"missing field 'labels' (fields found: {found})", line=number,
+                    field="labels", fix='write {"tokens": [...], "labels": [...]} per line.')
+        return None
+    if not isinstance(tokens, list) or not tokens:
+        what = "an empty list" if tokens == [] else json_kind(tokens)
+        ctx.problem(f"'tokens' must be a non-empty list of strings, found {what}", line=number,
+                    field="tokens", fix='list the tokens: "tokens": ["北", "京"].')
+        return None
+    for i, token in enumerate(tokens):
+        if not isinstance(token, str) or not token:
+            ctx.problem(f"token {i} is {json_kind(token) if token != '' else 'empty'}, not a "
+                        "non-empty string", line=number, field=f"tokens[{i}]",
+                        fix="make every token a non-empty string.")
+            return None
+    if not isinstance(labels, list):
+        ctx.problem(f"'{label_key}' must be a list of strings, found {json_kind(labels)}",
+                    line=number, field=label_key,
+                    fix='give one label per token: "labels": ["B-LOC", "I-LOC"].')
+        return None
+    if len(labels) != len(tokens):
+        ctx.problem(f"{len(labels)} label{'s' * (len(labels) != 1)} for {len(tokens)} "
+                    f"token{'s' * (len(tokens) != 1)}", line=number,
+                    field=label_key, fix="give exactly one label per token.")
+        return None
+    normalized: list[str] = []
+    for i, raw in enumerate(labels):
+        if not isinstance(raw, str):
+            fix = ("labels must be tag names like B-PER, not numbers; export the names "
+                   "(Hugging Face datasets keep them in features['ner_tags'].feature.names)."
+                   if isinstance(raw, int) else "make every label a string like B-PER or O.")
+            ctx.problem(f"label {i} is {json_kind(raw)}, not a string", line=number,
+                        field=f"{label_key}[{i}]", fix=fix)
+            return None
+        label = normalize_label(ctx, raw)
+        if label is None:
+            _bad_label(ctx, raw, number, f"{label_key}[{i}]")
+            return None
+        normalized.append(label)
+    return NerExample(list(tokens), normalized, number)
+
+
+def read_ner_into(ctx: ReadContext, format: str | None = None) -> list[NerExample]:
+    open_text(ctx)
+    fmt = resolve_format(ctx, "ner", format)
+    if fmt == "conll":
+        examples = _read_conll(ctx)
+    else:
+        examples = []
+        for number, obj in iter_json_records(ctx, fmt):
+            example = _ner_from_record(ctx, number, obj)
+            if example is not None:
+                examples.append(example)
+    if not examples and not ctx.problems:
+        ctx.problem("no sentences found", fix="write one token and its label per line, with an "
+                                              "empty line between sentences.")
+    return examples
+
+
+def read_ner(path: PathArg, format: str | None = None) -> list[NerExample]:
+    """All sentences of an NER file; raises DataError at the first problem."""
+    return read_ner_into(ReadContext.for_path(path), format)
+
+
+def entity_counts(examples: list[NerExample]) -> tuple[dict[str, int], int]:
+    """Entities per type, and how many I-/E- tags start an entity (IOB1-style, a likely slip)."""
+    counts: Counter[str] = Counter()
+    orphans = 0
+    for example in examples:
+        current = None
+        for label in example.labels:
+            if label == "O":
+                current = None
+                continue
+            prefix, kind = label[0], label[2:]
+            if prefix in "BS" or kind != current:
+                counts[kind] += 1
+                orphans += prefix in "IE"
+            current = None if prefix in "ES" else kind
+    return dict(counts.most_common()), orphans

@@ -1,0 +1,188 @@
+"""Opening a data file as text: existence, encoding (UTF-8, UTF-8 with BOM, GBK) and line iteration.
+
+Chinese Windows tools (Notepad before 2019, Excel's plain "CSV") save GBK, so a file that is not
+UTF-8 gets a second chance as GBK. Lines are read as bytes with a length cap so a multi-gigabyte
+file without newlines cannot become one giant string.
+"""
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from core.data.errors import DataError, ReadContext
+
+MAX_LINE_BYTES = 10 * 1024 * 1024    # one example per line; anything longer is a broken file
+_CHUNK = 1 << 20
+_SNIFF_BYTES = 64 * 1024
+# A UTF-8 prefix with this many non-ASCII characters before a bad byte is UTF-8 that got damaged
+# (or two files glued together), not GBK that happened to look like UTF-8 for a few bytes.
+_UTF8_EVIDENCE = 16
+
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gbk": "GBK"}
+_RESAVE = "open it in a text editor and save it again with the encoding UTF-8."
+
+
+def encoding_name(encoding: str) -> str:
+    return ENCODING_NAMES.get(encoding, encoding)
+
+
+def check_file(ctx: ReadContext) -> int:
+    """Raise a DataError unless the path is a readable, non-empty file; return its size."""
+    try:
+        if not ctx.path.exists():
+            raise ctx.error("file not found", fix="check the path, or choose the file again.")
+        if ctx.path.is_dir():
+            raise ctx.error("this is a folder, not a file", fix="choose the data file inside it.")
+        size = ctx.path.stat().st_size
+    except OSError as exc:
+        raise ctx.error(f"cannot read the file ({exc.strerror or exc})",
+                        fix="check that the file exists and you may read it.") from exc
+    if size == 0:
+        raise ctx.error("file is empty", fix="choose the file that holds the training data.")
+    return size
+
+
+@dataclass
+class _Scan:
+    ok: bool
+    line: int = 0            # 1-based line of the first bad byte
+    nul: bool = False
+    non_ascii: int = 0       # non-ASCII characters decoded before the bad byte (capped)
+
+
+def _scan(ctx: ReadContext, codec: str, start: int) -> _Scan:
+    """Decode the whole file in chunks without keeping it; report where decoding first fails."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    newlines = 0
+    non_ascii = 0
+    with open(ctx.path, "rb") as f:
+        f.seek(start)
+        while True:
+            chunk = f.read(_CHUNK)
+            nul = chunk.find(b"\x00")
+            if nul >= 0:
+                return _Scan(False, newlines + chunk.count(b"\n", 0, nul) + 1, nul=True)
+            pending = decoder.getstate()[0]
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                # exc.start indexes pending + chunk; pending never holds a newline.
+                good = (pending + chunk)[: exc.start]
+                if non_ascii < _UTF8_EVIDENCE:
+                    decoded = good.decode(codec, "ignore")
+                    non_ascii += len(decoded) - len(decoded.encode("ascii", "ignore"))
+                bad_at = max(exc.start - len(pending), 0)
+                return _Scan(False, newlines + chunk.count(b"\n", 0, bad_at) + 1,
+                             non_ascii=non_ascii)
+            if not chunk:
+                return _Scan(True)
+            newlines += chunk.count(b"\n")
+            if non_ascii < _UTF8_EVIDENCE:
+                non_ascii += len(text) - len(text.encode("ascii", "ignore"))
+
+
+def _not_text(ctx: ReadContext, line: int | None, why: str) -> DataError:
+    return ctx.error(f"the file is not text in UTF-8 or GBK ({why})", line=line, fix=_RESAVE)
+
+
+def detect_encoding(ctx: ReadContext) -> str:
+    """Return "utf-8", "utf-8-sig" or "gbk"; raise a DataError for anything else."""
+    with open(ctx.path, "rb") as f:
+        head = f.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Notepad's "Unicode" choice; say so, it is the commonest cause.
+        raise _not_text(ctx, 1, "it is UTF-16, which Notepad calls 'Unicode'")
+    bom = head.startswith(codecs.BOM_UTF8)
+    utf8 = _scan(ctx, "utf-8", 3 if bom else 0)
+    if utf8.ok:
+        return "utf-8-sig" if bom else "utf-8"
+    if utf8.nul:
+        raise _not_text(ctx, utf8.line, "it contains NUL bytes, as binary files and UTF-16 do")
+    if bom or utf8.non_ascii >= _UTF8_EVIDENCE:
+        raise ctx.error("invalid UTF-8 bytes here, though the lines before are UTF-8 (the file "
+                        "is damaged or mixes encodings)", line=utf8.line,
+                        fix="fix or delete this line, then save the file as UTF-8.")
+    if _scan(ctx, "gbk", 0).ok:
+        return "gbk"
+    raise _not_text(ctx, utf8.line, "undecodable bytes")
+
+
+def open_text(ctx: ReadContext) -> None:
+    """Check the file and settle its encoding; file-level problems raise even in lenient mode."""
+    check_file(ctx)
+    try:
+        ctx.encoding = detect_encoding(ctx)
+    except OSError as exc:
+        raise ctx.error(f"cannot read the file ({exc.strerror or exc})") from exc
+    if ctx.encoding != "utf-8":
+        ctx.note(f"read as {encoding_name(ctx.encoding)}")
+
+
+def sniff_head(ctx: ReadContext) -> str:
+    """The first 64 KB, decoded loosely: enough to tell JSON from CSV from CoNLL."""
+    with open(ctx.path, "rb") as f:
+        head = f.read(_SNIFF_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[3:]
+    text = head.decode("utf-8", "replace")
+    if "\ufffd" in text:
+        text = head.decode("gbk", "replace")
+    return text
+
+
+def _codec_and_start(ctx: ReadContext) -> tuple[str, int]:
+    return ("utf-8", 3) if ctx.encoding == "utf-8-sig" else (ctx.encoding or "utf-8", 0)
+
+
+def iter_lines(ctx: ReadContext, *, keepends: bool = False) -> Iterator[tuple[int, str]]:
+    """Yield (1-based line number, text). A line over MAX_LINE_BYTES is reported and skipped."""
+    for number, text in iter_marked_lines(ctx, keepends=keepends):
+        if text is not None:
+            yield number, text
+
+
+def iter_marked_lines(ctx: ReadContext, *, keepends: bool = False
+                      ) -> Iterator[tuple[int, str | None]]:
+    """Like iter_lines, but a refused line comes as (number, None), for formats where one
+    example spans lines and must be dropped whole."""
+    codec, start = _codec_and_start(ctx)
+    limit = MAX_LINE_BYTES
+    with open(ctx.path, "rb") as f:
+        f.seek(start)
+        number = 0
+        while True:
+            raw = f.readline(limit + 1)
+            if not raw:
+                return
+            number += 1
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                # Drain the rest of the line in bounded pieces instead of reading it whole.
+                while raw and not raw.endswith(b"\n"):
+                    raw = f.readline(_CHUNK)
+                ctx.problem(f"line is longer than {limit / 1024 / 1024:g} MB, the limit for one "
+                            "line", line=number,
+                            fix="split it into shorter examples or delete it; one example per "
+                                "line must stay under the limit.")
+                yield number, None
+                continue
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                # Only if the file changed after its encoding was checked.
+                raise ctx.error(f"cannot decode this line as {encoding_name(ctx.encoding)}",
+                                line=number, fix=_RESAVE) from exc
+            yield number, text if keepends else text.rstrip("\r\n")
+
+
+def read_text(ctx: ReadContext) -> str:
+    """The whole file as one string (for JSON documents, which cannot be read line by line)."""
+    codec, start = _codec_and_start(ctx)
+    with open(ctx.path, "rb") as f:
+        f.seek(start)
+        raw = f.read()
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ctx.error(f"cannot decode the file as {encoding_name(ctx.encoding)}",
+                        fix=_RESAVE) from exc

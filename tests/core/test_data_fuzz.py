@@ -1,0 +1,231 @@
+"""Property tests: any input gives examples or a DataError, never another exception, and
+check_data never raises. Returned examples always satisfy the readers' promises."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.data import (ChatExample, ClsExample, DataError, DataReport, NerExample, check_data,
+                       read_examples)
+
+SETTINGS = settings(max_examples=200, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+BIO = re.compile(r"O|[BIES]-.*\S.*", re.DOTALL)
+TASK_NAMES = {"ner": ["a.txt", "a.conll", "a.jsonl", "a.json", "a"],
+              "classify": ["a.csv", "a.tsv", "a.jsonl", "a.json", "a.txt"],
+              "sft": ["a.jsonl", "a.json", "a.txt"]}
+TASK_AND_NAME = st.sampled_from([(t, n) for t, names in TASK_NAMES.items() for n in names])
+ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "gbk"])
+
+
+def assert_valid(task: str, examples: list[Any]) -> None:
+    assert examples, "a successful read returns at least one example"
+    for e in examples:
+        assert e.line >= 1
+        if task == "ner":
+            assert isinstance(e, NerExample)
+            assert len(e.tokens) == len(e.labels) > 0
+            assert all(isinstance(t, str) and t for t in e.tokens)
+            assert all(BIO.fullmatch(label) for label in e.labels)
+        elif task == "classify":
+            assert isinstance(e, ClsExample)
+            assert isinstance(e.text, str) and e.text.strip()
+            assert isinstance(e.label, str) and e.label.strip() == e.label and e.label
+            assert e.text_pair is None or e.text_pair.strip()
+        else:
+            assert isinstance(e, ChatExample)
+            assert any(m["role"] == "assistant" for m in e.messages)
+            for m in e.messages:
+                assert set(m) == {"role", "content"}
+                assert m["role"] in ("system", "user", "assistant") and m["content"].strip()
+
+
+def exercise(task: str, name: str, data: bytes) -> None:
+    """Strict read and lenient check of one file; the properties every input must keep."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        try:
+            examples = read_examples(task, path)
+        except DataError as err:
+            assert err.file == str(path)
+            assert err.line is None or err.line >= 1
+            str(err)
+        else:
+            assert_valid(task, examples)
+        report = check_data(task, path, max_problems=20)
+        assert isinstance(report, DataReport)
+        assert all(isinstance(p, DataError) for p in report.problems)
+        assert len(report.problems) <= 20
+        assert len(report.preview) == min(report.n_examples, 5)
+        assert report.lines()
+        json.dumps(report.preview)     # plain data, ready for the GUI
+        if report.preview:
+            kind = {"ner": NerExample, "classify": ClsExample, "sft": ChatExample}[task]
+            assert_valid(task, [kind(**item) for item in report.preview])
+        if report.n_examples == 0:
+            assert report.problems, "an unusable file always says why"
+
+
+@SETTINGS
+@given(TASK_AND_NAME, st.binary(max_size=400))
+def test_random_bytes(task_and_name: tuple[str, str], data: bytes) -> None:
+    exercise(*task_and_name, data)
+
+
+@SETTINGS
+@given(TASK_AND_NAME, st.text(alphabet="{}[]\",:\t\n \\0aB-OIE中", max_size=200), ENCODINGS)
+def test_random_structural_text(task_and_name: tuple[str, str], text: str, encoding: str) -> None:
+    exercise(*task_and_name, text.encode(encoding))
+
+
+# Pieces that look like real data; the tests below build mostly valid files and then, half of
+# the time, break one part of them, so both the success path and the error paths are exercised.
+TOKENS = st.text(st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=4)
+WORDS = st.text(st.characters(blacklist_categories=("Cs", "Zs", "Cc", "Zl", "Zp")), min_size=1,
+                max_size=3)
+GOOD_LABELS = st.sampled_from(["O", "B-PER", "I-PER", "E-LOC", "S-ORG", "M-ORG", "B-地名"])
+BAD_LABELS = st.sampled_from(["PER", "0", "o", "b-per", "B-", "B_PER", "I-", ""]) | TOKENS
+SEPARATORS = st.sampled_from([" ", "\t", "  ", " \t"])
+
+
+def corrupt(draw: st.DrawFn, items: list[Any], bad: st.SearchStrategy[Any]) -> list[Any]:
+    if draw(st.booleans()):
+        position = draw(st.integers(0, len(items)))
+        items = [*items]
+        items.insert(position, draw(bad))
+    return items
+
+
+@st.composite
+def conll_text(draw: st.DrawFn) -> str:
+    sentences = draw(st.lists(st.lists(st.tuples(WORDS, GOOD_LABELS), min_size=1, max_size=5),
+                              min_size=1, max_size=4))
+    lines: list[str] = []
+    for sentence in sentences:
+        sep = draw(SEPARATORS)
+        lines.extend(f"{token}{sep}{label}" for token, label in sentence)
+        lines.append(draw(st.sampled_from(["", " ", "-DOCSTART- -X- O"])))
+    bad_line = st.one_of(
+        st.tuples(WORDS, SEPARATORS, BAD_LABELS).map("".join),               # label not BIO
+        st.tuples(WORDS, st.just(" x "), GOOD_LABELS).map("".join),          # extra column
+        WORDS,                                                                 # one column
+        TOKENS,
+    )
+    lines = corrupt(draw, lines, bad_line)
+    return draw(st.sampled_from(["\n", "\r\n"])).join(lines)
+
+
+@SETTINGS
+@given(conll_text(), ENCODINGS, st.sampled_from(["a.txt", "a.bmes"]))
+def test_malformed_conll(text: str, encoding: str, name: str) -> None:
+    exercise("ner", name, text.encode(encoding, "ignore"))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TOKENS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TOKENS, inner, max_size=3),
+    max_leaves=8)
+
+
+def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return strategy | JSON_VALUES
+
+
+@st.composite
+def good_ner_record(draw: st.DrawFn) -> dict[str, Any]:
+    pairs = draw(st.lists(st.tuples(TOKENS.filter(bool), GOOD_LABELS), min_size=1, max_size=5))
+    return {"tokens": [t for t, _ in pairs], "labels": [label for _, label in pairs]}
+
+
+GOOD_RECORDS = {
+    "ner": good_ner_record(),
+    "classify": st.fixed_dictionaries({"text": WORDS, "label": WORDS | st.integers()},
+                                      optional={"text_pair": WORDS}),
+    "sft": st.lists(st.fixed_dictionaries({"role": st.sampled_from(["user", "system"]),
+                                           "content": WORDS}), max_size=2).flatmap(
+        lambda head: st.builds(lambda c: {"messages": [*head, {"role": "assistant",
+                                                                "content": c}]}, WORDS)),
+}
+BAD_RECORDS = {
+    "ner": st.fixed_dictionaries({}, optional={
+        "tokens": maybe(st.lists(TOKENS, max_size=4)),
+        "labels": maybe(st.lists(BAD_LABELS | GOOD_LABELS | st.integers(), max_size=4)),
+        "ner_tags": maybe(st.lists(GOOD_LABELS, max_size=4))}),
+    "classify": st.fixed_dictionaries({}, optional={
+        "text": maybe(TOKENS), "sentence": maybe(TOKENS), "label": maybe(TOKENS | st.integers()),
+        "category": maybe(TOKENS), "text_pair": maybe(TOKENS)}),
+    "sft": st.fixed_dictionaries({}, optional={
+        "messages": maybe(st.lists(maybe(st.fixed_dictionaries({}, optional={
+            "role": maybe(st.sampled_from(["user", "assistant", "system", "human", "gpt", "bot",
+                                           ""])),
+            "content": maybe(TOKENS), "from": maybe(st.sampled_from(["human", "gpt", "x"])),
+            "value": maybe(TOKENS)})), max_size=4)),
+        "conversations": maybe(st.lists(st.fixed_dictionaries(
+            {"from": st.sampled_from(["human", "gpt", "system", "bot"]), "value": TOKENS}),
+            max_size=4))}),
+}
+
+
+def render(records: list[Any], as_list: bool, cut: int | None) -> str:
+    parts = [json.dumps(r, ensure_ascii=False) for r in records]
+    if cut is not None and parts:
+        index = cut % len(parts)
+        parts[index] = parts[index][: len(parts[index]) // 2]     # a record cut in half
+    return ("[" + ",\n".join(parts) + "]") if as_list else "\n".join(parts)
+
+
+@SETTINGS
+@given(st.sampled_from(["ner", "classify", "sft"]), st.data(), st.booleans(),
+       st.none() | st.none() | st.integers(0, 10), ENCODINGS)
+def test_malformed_json_records(task: str, data: st.DataObject, as_list: bool,
+                                cut: int | None, encoding: str) -> None:
+    records = data.draw(st.lists(GOOD_RECORDS[task], min_size=1, max_size=5))
+    records = corrupt(data.draw, records, BAD_RECORDS[task] | JSON_VALUES)
+    text = render(records, as_list, cut)
+    exercise(task, "a.json" if as_list else "a.jsonl", text.encode(encoding, "ignore"))
+
+
+CELLS = st.text(st.characters(blacklist_categories=("Cs",)), max_size=6) | st.sampled_from(
+    ['"', '"quoted, comma"', "a,b", "a\tb", "line\nbreak", "", " "])
+HEADER_NAMES = st.sampled_from(["text", "label", "text_pair", "sentence", "category", "labels",
+                                "content", "Text", "x", ""])
+
+
+@st.composite
+def table_text(draw: st.DrawFn, sep: str) -> str:
+    text_col = draw(st.sampled_from(["text", "sentence", "content", "Text"]))
+    label_col = draw(st.sampled_from(["label", "labels", "category"]))
+    header = draw(st.permutations([text_col, label_col, *draw(st.sampled_from(
+        [[], ["text_pair"], ["id"]]))]))
+    header = corrupt(draw, header, HEADER_NAMES)
+    cell = WORDS.filter(lambda c: "\t" not in c and "\n" not in c and "\r" not in c) \
+        if sep == "\t" else WORDS | st.sampled_from(["好, 很好", 'say "hi"', "two\nlines"])
+    rows = [[draw(cell) for _ in header] for _ in range(draw(st.integers(1, 5)))]
+    rows = corrupt(draw, rows, st.lists(CELLS, max_size=5))
+    if sep == ",":
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows([header, *rows])
+        text = out.getvalue()
+    else:
+        text = "\n".join("\t".join(row) for row in [header, *rows])
+    if draw(st.booleans()):      # raw damage that quoting cannot hide
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from(['"', sep, "\n", "\r", ",,"])) + text[at:]
+    return text
+
+
+@SETTINGS
+@given(st.sampled_from([",", "\t"]).flatmap(lambda sep: st.tuples(st.just(sep), table_text(sep))),
+       ENCODINGS)
+def test_malformed_tables(sep_and_text: tuple[str, str], encoding: str) -> None:
+    sep, text = sep_and_text
+    exercise("classify", "a.csv" if sep == "," else "a.tsv", text.encode(encoding, "ignore"))
