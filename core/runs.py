@@ -23,7 +23,9 @@ import yaml
 from core.config import RunConfig
 from core.events import Event, Sample
 from core.paths import default_runs_dir
-from core.trainer import COMPLETE_MARK
+
+
+COMPLETE_MARK = "laptune_complete"   # written last into a checkpoint folder, before it is renamed into place
 
 
 class RunError(ValueError):

@@ -25,9 +25,9 @@ from transformers.trainer_callback import PrinterCallback
 from transformers.trainer_utils import rotate_checkpoints
 
 from core.events import Backoff, Emit, Eval
+from core.runs import COMPLETE_MARK
 
 STAGING = ".staging"
-COMPLETE_MARK = "laptune_complete"
 
 
 class NonFiniteLoss(RuntimeError):
