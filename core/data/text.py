@@ -148,31 +148,66 @@ def iter_marked_lines(ctx: ReadContext, *, keepends: bool = False
     example spans lines and must be dropped whole."""
     codec, start = _codec_and_start(ctx)
     limit = MAX_LINE_BYTES
+    # Blocks no longer than the limit: then only a line that began in an earlier block can
+    # outgrow it, and that is the one line checked below.
+    block = max(1, min(_CHUNK, limit))
+    number = 0
+    # Read in blocks and decode many lines at once (a NER file has millions of short lines);
+    # "\n" never occurs inside a UTF-8 or GBK character, so cutting at it is safe.
     with open(ctx.path, "rb") as f:
         f.seek(start)
-        number = 0
+        pending = b""          # the start of a line whose end is not read yet
+        skipping = False       # inside a refused line: drop bytes up to its newline
         while True:
-            raw = f.readline(limit + 1)
-            if not raw:
-                return
-            number += 1
-            if len(raw) > limit and not raw.endswith(b"\n"):
-                # Drain the rest of the line in bounded pieces instead of reading it whole.
-                while raw and not raw.endswith(b"\n"):
-                    raw = f.readline(_CHUNK)
-                ctx.problem(f"line is longer than {limit / 1024 / 1024:g} MB, the limit for one "
-                            "line", line=number,
-                            fix="split it into shorter examples or delete it; one example per "
-                                "line must stay under the limit.")
+            chunk = f.read(block)
+            if not chunk:
+                break
+            if skipping:
+                newline = chunk.find(b"\n")
+                if newline < 0:
+                    continue
+                chunk, skipping = chunk[newline + 1:], False
+            data = pending + chunk
+            cut = data.rfind(b"\n") + 1
+            first_end = data.find(b"\n")
+            if first_end > limit:
+                number += 1
+                _refuse(ctx, number, limit)
                 yield number, None
-                continue
-            try:
-                text = raw.decode(codec)
-            except UnicodeDecodeError as exc:
-                # Only if the file changed after its encoding was checked.
-                raise ctx.error(f"cannot decode this line as {encoding_name(ctx.encoding)}",
-                                line=number, fix=_RESAVE) from exc
-            yield number, text if keepends else text.rstrip("\r\n")
+                data = data[first_end + 1:]
+                cut -= first_end + 1
+            pending = data[cut:]
+            if cut:
+                text = _decode(ctx, data[:cut], codec, number + 1)
+                lines = text.split("\n")
+                lines.pop()            # the empty string after the last newline
+                for line in lines:
+                    number += 1
+                    yield number, (line + "\n" if keepends else line.rstrip("\r"))
+            if len(pending) > limit:   # already too long, wherever it ends
+                number += 1
+                _refuse(ctx, number, limit)
+                yield number, None
+                pending, skipping = b"", True
+        if pending:            # the last line, without a newline
+            number += 1
+            last = _decode(ctx, pending, codec, number)
+            yield number, last if keepends else last.rstrip("\r")
+
+
+def _refuse(ctx: ReadContext, number: int, limit: int) -> None:
+    ctx.problem(f"line is longer than {limit / 1024 / 1024:g} MB, the limit for one line",
+                line=number, fix="split it into shorter examples or delete it; one example per "
+                                 "line must stay under the limit.")
+
+
+def _decode(ctx: ReadContext, raw: bytes, codec: str, line: int) -> str:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        # Only if the file changed after its encoding was checked.
+        raise ctx.error(f"cannot decode the text as {encoding_name(ctx.encoding)}", line=line,
+                        fix=_RESAVE) from exc
 
 
 def read_text(ctx: ReadContext) -> str:
@@ -180,9 +215,4 @@ def read_text(ctx: ReadContext) -> str:
     codec, start = _codec_and_start(ctx)
     with open(ctx.path, "rb") as f:
         f.seek(start)
-        raw = f.read()
-    try:
-        return raw.decode(codec)
-    except UnicodeDecodeError as exc:
-        raise ctx.error(f"cannot decode the file as {encoding_name(ctx.encoding)}",
-                        fix=_RESAVE) from exc
+        return _decode(ctx, f.read(), codec, 1)

@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import codecs
 import pickle
+import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import core.data.text as text_module
 from core.data import (DataError, check_data, detect_format, read_chat, read_classification,
                        read_ner)
+from core.data.errors import ReadContext
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 
@@ -186,3 +191,36 @@ def test_unknown_task_and_format(tmp_path: Path) -> None:
         read_ner(path, format="xml")
     with pytest.raises(DataError, match="CSV files cannot hold ner data"):
         read_ner(path, format="csv")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab中\r ", max_size=12), max_size=8), st.booleans(),
+       st.integers(1, 16), st.integers(1, 30), st.sampled_from(["utf-8", "utf-8-sig", "gbk"]),
+       st.booleans())
+def test_block_line_reader_matches_plain_splitting(lines: list[str], trailing: bool, chunk: int,
+                                                   limit: int, encoding: str,
+                                                   keepends: bool) -> None:
+    text = "\n".join(lines) + ("\n" if trailing and lines else "")
+    raw = text.encode(encoding)
+    pieces = raw[3:].split(b"\n") if encoding == "utf-8-sig" else raw.split(b"\n")
+    expected: list[tuple[int, str | None]] = []
+    for number, piece in enumerate(pieces, start=1):
+        if number == len(pieces) and not piece:
+            break                              # nothing after the last newline
+        if len(piece) > limit:
+            expected.append((number, None))
+            continue
+        line = piece.decode("utf-8" if encoding == "utf-8-sig" else encoding)
+        has_newline = number < len(pieces)
+        expected.append((number, line + "\n" if keepends and has_newline
+                         else line if keepends else line.rstrip("\r")))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "a.txt"
+        path.write_bytes(raw)
+        ctx = ReadContext.for_path(path, strict=False)
+        ctx.encoding = encoding
+        with mock.patch.object(text_module, "_CHUNK", chunk), \
+                mock.patch.object(text_module, "MAX_LINE_BYTES", limit):
+            got = list(text_module.iter_marked_lines(ctx, keepends=keepends))
+    assert got == expected
+    assert [p.line for p in ctx.problems] == [n for n, t in expected if t is None]
