@@ -208,6 +208,17 @@ def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
+def _unique_fields() -> dict[str, str]:
+    """Field names that occur in one section only, so `--set eval_batch_size=8` needs no section."""
+    seen: dict[str, list[str]] = {}
+    for section, info in RunConfig.model_fields.items():
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            for name in ann.model_fields:
+                seen.setdefault(name, []).append(f"{section}.{name}")
+    return {name: paths[0] for name, paths in seen.items() if len(paths) == 1}
+
+
 def normalise_key(key: str) -> str:
     """Map `--batch_size`, `BATCH_SIZE`, `training.batch_size` alike to the dotted config path."""
     bare = key.strip().lstrip("-").replace("-", "_")
@@ -218,7 +229,10 @@ def normalise_key(key: str) -> str:
         return ALIASES[low]
     if low in PRECISION_FLAGS:
         return f"precision-flag:{low}"
-    known = sorted(set(ALIASES) | set(PRECISION_FLAGS))
+    unique = _unique_fields()
+    if low in unique:
+        return unique[low]
+    known = sorted(set(ALIASES) | set(PRECISION_FLAGS) | set(unique))
     guess = difflib.get_close_matches(low, known, n=1)
     raise PresetError(f"unknown setting '{key}'", field=key,
                       fix=f"did you mean '{guess[0]}'?" if guess else "use a dotted path such as training.batch_size")
