@@ -56,7 +56,7 @@ class ControlCallback(TrainerCallback):
         self.stopped = False
 
     def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
-        if self.control.pause_requested and not self.control.stop_requested:
+        if self.control.take_pause_request():
             reason = self.control.pause_reason
             self.emit(Status(step=state.global_step, status="paused", message=reason))
             if self.on_pause is not None:

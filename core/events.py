@@ -127,6 +127,7 @@ class Control:
         self._stop = threading.Event()
         self._pause = threading.Event()
         self._save = threading.Event()
+        self._pause_latch = threading.Event()   # a pause that was lifted before the loop saw it still happens
         self.stop_reason = ""
         self.pause_reason = ""
 
@@ -138,10 +139,10 @@ class Control:
     def pause(self, reason: str = "paused by the user") -> None:
         self.pause_reason = reason
         self._pause.set()
+        self._pause_latch.set()
 
     def resume(self) -> None:
-        self.pause_reason = ""
-        self._pause.clear()
+        self._pause.clear()   # pause_reason stays: a latched pause still reports why it happened
 
     def request_checkpoint(self) -> None:
         self._save.set()
@@ -153,6 +154,13 @@ class Control:
     @property
     def pause_requested(self) -> bool:
         return self._pause.is_set()
+
+    def take_pause_request(self) -> bool:
+        """True once for every pause() since the last call, even if resume() came in between."""
+        if self._pause_latch.is_set():
+            self._pause_latch.clear()
+            return not self._stop.is_set()
+        return False
 
     def take_checkpoint_request(self) -> bool:
         if self._save.is_set():

@@ -46,3 +46,8 @@ def default_runs_dir() -> Path:
     if not getattr(sys, "frozen", False) and (app_root() / "pyproject.toml").exists() and os.environ.get("LAPTUNE_HOME") is None:
         return Path.cwd() / "runs"
     return user_data_dir() / "runs"
+
+
+def logs_dir() -> Path:
+    """Logs of the app and of `--selftest` (a windowed Windows build has no console to print to)."""
+    return user_data_dir() / "logs"

@@ -333,6 +333,11 @@ class SensorLoop:
         self._thread.start()
         return self
 
+    def restart_trace_clock(self) -> None:
+        """Count the trace's `t` from now: the session calls this when training begins, after the
+        model has loaded, so a trace means the same thing for a tiny model and a 7B one."""
+        self._t0 = self._clock()
+
     def stop(self, timeout_s: float = 10.0) -> None:
         """Stop and join the thread (safe to call twice, or from ``on_sample`` itself)."""
         self._stop_event.set()

@@ -191,6 +191,7 @@ class Session:
         self.peak_memory = 0
         self.paused_seconds = 0.0
         self._trainer: Any = None
+        self._sensors: Any = None
 
     # ------------------------------------------------------------ the guard on the sensor thread
     def _on_sample(self, sample: Sample) -> None:
@@ -232,6 +233,7 @@ class Session:
         from core.trainer import LapTuneTrainer, free_memory
 
         cfg = attempt.config
+        transformers.utils.logging.disable_progress_bar()   # our progress display replaces the shard-writing bars
         transformers.set_seed(cfg.training.seed)   # the same initial weights and order on every attempt
         bundle = build_task(cfg, device, self.preset_dir, self.fixed_padding)
         for note in bundle.notes:
@@ -251,6 +253,8 @@ class Session:
             emit=self.log, head_parameters=bundle.head_parameters, head_learning_rate=cfg.training.head_learning_rate,
             group_by_length=cfg.training.group_by_length, faults=trainer_faults, generate_sample=bundle.generate_sample)
         self._trainer = trainer
+        if self._sensors is not None and not attempt.backoffs and attempt.nan_rollbacks == 0:
+            self._sensors.restart_trace_clock()
         try:
             trainer.train(resume_from_checkpoint=attempt.resume_from)
         finally:
@@ -283,7 +287,7 @@ class Session:
             _prepare_cuda(self.config, device)
         attempt = Attempt(self.config, resume_from)
         trainer_faults = self.faults.as_trainer_faults()
-        sensors = self._start_sensors(device)
+        sensors = self._sensors = self._start_sensors(device)
         status, message, trainer, bundle, events, error_type = "failed", "", None, None, None, None
         try:
             while True:

@@ -90,10 +90,10 @@ def _trace(path: Path, rows: list[dict]) -> str:
 
 
 def test_hot_gpu_pauses_and_resumes_with_identical_result(tmp_path):
-    sets = SETS + ["guard.sample_interval_s=0.1"]
+    sets = ["max_steps=30", "logging_steps=1", "eval_steps=10", "save_steps=10", "guard.sample_interval_s=0.1"]
     baseline, _ = train_preset("demo", tmp_path / "base", sets=sets)
-    trace = _trace(tmp_path / "hot.jsonl", [{"t": 0, "gpu_temp_c": 60}, {"t": 0.5, "gpu_temp_c": 88},
-                                           {"t": 2.5, "gpu_temp_c": 80}, {"t": 3.5, "gpu_temp_c": 70}])
+    trace = _trace(tmp_path / "hot.jsonl", [{"t": 0, "gpu_temp_c": 60}, {"t": 0.2, "gpu_temp_c": 88},
+                                           {"t": 2.0, "gpu_temp_c": 80}, {"t": 3.0, "gpu_temp_c": 70}])
     summary, rec = train_preset("demo", tmp_path / "run", sets=sets, faults=Faults(sensor_trace=trace))
     actions = [(g.action, g.rule) for g in rec.of("guard")]
     assert actions[:2] == [("pause", "gpu_temp"), ("resume", "gpu_temp")]
@@ -108,9 +108,10 @@ def test_hot_gpu_pauses_and_resumes_with_identical_result(tmp_path):
 
 def test_guard_pause_delay_is_within_one_period_plus_one_step(tmp_path):
     interval = 0.1
-    trace = _trace(tmp_path / "hot.jsonl", [{"t": 0, "gpu_temp_c": 60}, {"t": 1.0, "gpu_temp_c": 90},
-                                           {"t": 2.0, "gpu_temp_c": 60}])
-    summary, rec = train_preset("demo", tmp_path / "run", sets=SETS + [f"guard.sample_interval_s={interval}"],
+    trace = _trace(tmp_path / "hot.jsonl", [{"t": 0, "gpu_temp_c": 60}, {"t": 0.3, "gpu_temp_c": 90},
+                                           {"t": 1.5, "gpu_temp_c": 60}])
+    summary, rec = train_preset("demo", tmp_path / "run", sets=["max_steps=60", "logging_steps=1", "save_steps=100",
+                                                               f"guard.sample_interval_s={interval}"],
                                 faults=Faults(sensor_trace=trace))
     pause = next(g for g in rec.of("guard") if g.action == "pause")
     paused = next(s for s in rec.of("status") if s.status == "paused")
