@@ -180,7 +180,9 @@ def settings_from_config(cfg: RunConfig, device: Device = "cuda") -> EstimateSet
 
 
 def estimate_config(cfg: RunConfig, device: Device = "cuda") -> Estimate:
-    model_config = load_model_config(cfg.model.name_or_path, cfg.model.config_file)
+    from core.paths import presets_dir  # bundled presets name their demo models relative to presets/
+
+    model_config = load_model_config(cfg.model.name_or_path, cfg.model.config_file, base_dir=presets_dir())
     return estimate(model_config, settings_from_config(cfg, device))
 
 

@@ -116,6 +116,11 @@ def fit(cfg: RunConfig, hw: HardwareSnapshot, budget_frac: float = 0.9,
     found = _search(mc, arch, start, effective, budget, device)
     changes += _speed_changes(mc, cfg, found, effective, budget)
     changes += found.changes
+    if found.settings.load_in_4bit and not data["requires"]["cuda"]:
+        # The config validator insists on it (bitsandbytes training is CUDA-only); it comes first so that
+        # applying the changes one by one never passes through an invalid config.
+        at = next(i for i, c in enumerate(changes) if c.field == "memory.load_in_4bit")
+        changes.insert(at, Change("requires.cuda", False, True, "4-bit loading trains on CUDA only"))
     for change in changes:
         _set(data, change.field, change.new)
     fitted = RunConfig.model_validate(data)
@@ -277,8 +282,9 @@ def _device_changes(data: dict[str, Any], device: Device, gpu: GpuInfo | None) -
         out.append(Change("memory.precision", "bf16", "fp16",
                           f"{gpu.short_name} has no bf16 (compute capability {cc}, bf16 needs 8.0); fp16 uses the "
                           "same memory"))
-    if data["requires"]["bf16"] and any(c.field == "memory.precision" for c in out):
-        out.append(Change("requires.bf16", True, False, "the fitted config runs without bf16"))
+    at = next((i for i, c in enumerate(out) if c.field == "memory.precision"), None)
+    if data["requires"]["bf16"] and at is not None:  # before the precision, so every step stays valid
+        out.insert(at, Change("requires.bf16", True, False, "the fitted config runs without bf16"))
     for change in out:
         _set(data, change.field, change.new)
     return out
@@ -287,8 +293,6 @@ def _device_changes(data: dict[str, Any], device: Device, gpu: GpuInfo | None) -
 def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
     section, key = dotted.split(".")
     data[section][key] = value
-    if dotted == "memory.load_in_4bit" and value:
-        data["requires"]["cuda"] = True  # the config validator insists: bitsandbytes training is CUDA-only
 
 
 # ----------------------------------------------------------------------------- suggestions when nothing fits

@@ -37,6 +37,14 @@ def assert_consistent(result: FitResult, original: RunConfig) -> None:
     assert t.batch_size * t.grad_accum == original.effective_batch, "the effective batch changed"
     assert "training.effective_batch" not in fields(result)
     assert all(c.why and c.old != c.new for c in result.changes)
+    # The GUI applies the changes one by one: every intermediate config must be valid too.
+    data = original.model_dump()
+    for change in result.changes:
+        section, key = change.field.split(".")
+        assert data[section][key] == change.old, change.field
+        data[section][key] = change.new
+        RunConfig.model_validate(data)
+    assert RunConfig.model_validate(data) == result.config
     # The fitted config, estimated again, gives the estimate the fit reports.
     mc = load_model_config(result.config.model.name_or_path, result.config.model.config_file, base_dir=presets_dir())
     again = estimate(mc, settings_from_config(result.config, result.device))
