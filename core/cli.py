@@ -252,13 +252,11 @@ def cmd_runs(args: argparse.Namespace) -> int:
 def cmd_app(args: argparse.Namespace) -> int:
     """The GUI where there is a display; otherwise the CPU demo in the terminal."""
     headless = sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    launcher = getattr(args, "app_launcher", None)
     if not headless and not args.headless:
-        try:
-            from gui.app import main as gui_main
-        except ImportError as exc:
-            print(f"The desktop app is not available ({exc}); running the demo in the terminal.", file=sys.stderr)
-        else:
-            return gui_main([])
+        if launcher is not None:
+            return launcher([])
+        print("The desktop app starts with `laptune` or `python -m gui`; running the demo in the terminal.", file=sys.stderr)
     print("No display found: running the LapTune demo in the terminal (the same training the app runs).")
     print("Hardware:")
     cmd_detect(argparse.Namespace(json=False, fake=None))
@@ -328,7 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, app_launcher: Any = None) -> int:
+    """`app_launcher(argv) -> int` starts the desktop app; gui/entry.py passes it (core never imports gui)."""
     from core.data import DataError
     from core.modeling import ModelError
     from core.presets import PresetError
@@ -336,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.app_launcher = app_launcher
     try:
         if args.selftest:
             from core.selftest import main as selftest_main

@@ -105,7 +105,14 @@ def load_config(path: str, cfg: RunConfig, **kwargs: Any):
 
 
 def load_pretrained(auto_cls: Any, path: str, cfg: RunConfig, config: Any = None, **kwargs: Any):
-    """from_pretrained, or from_config with random weights when the preset asks for it."""
+    """from_pretrained, or from_config with random weights when the preset asks for it.
+
+    Weights load in fp32 unless the caller asks otherwise: transformers 5 would keep a checkpoint's
+    bf16, and mixed precision needs fp32 master weights or small AdamW updates are rounded away.
+    """
+    import torch
+
+    kwargs.setdefault("dtype", torch.float32)
     trust = cfg.model.trust_remote_code
     if cfg.model.init_from_scratch and (not Path(path).is_dir() or not has_weights(Path(path))):
         config = config or load_config(path, cfg)

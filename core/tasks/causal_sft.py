@@ -108,6 +108,8 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
     kwargs: dict[str, Any] = {}
     if quant is not None:
         kwargs.update(quantization_config=quant, dtype=compute_dtype, device_map={"": torch.cuda.current_device()})
+    elif cfg.lora.enabled:
+        kwargs["dtype"] = compute_dtype   # the frozen base can sit in half precision; peft keeps adapters in fp32
     config = load_config(model_path, cfg)
     config.use_cache = False   # the KV cache is useless in training and costs memory
     model = load_pretrained(AutoModelForCausalLM, model_path, cfg, config=config, **kwargs)

@@ -1,0 +1,24 @@
+"""The `laptune` console script: the command line of core/, plus the desktop app when called bare.
+
+core/ never imports gui/ (a test checks it), so this thin entry hands core.cli a way to start the app.
+Nothing here imports Qt until the app is actually started.
+"""
+from __future__ import annotations
+
+import sys
+
+
+def launch_app(argv: list[str]) -> int:
+    from gui.app import main as app_main
+
+    return app_main(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from core.cli import main as cli_main
+
+    return cli_main(sys.argv[1:] if argv is None else argv, app_launcher=launch_app)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
