@@ -25,7 +25,8 @@ def _save_tiny(folder: Path, family: str) -> Path:
     torch.manual_seed(0)
     if family in ("bert", "roberta"):
         tok = AutoTokenizer.from_pretrained(DEMO / "bert-tiny")
-        common = dict(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+        # 12 layers like bert-base, so presets that freeze 10 of them apply unchanged.
+        common = dict(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=12, num_attention_heads=2,
                       intermediate_size=64, max_position_embeddings=130)
         config = BertConfig(**common) if family == "bert" else RobertaConfig(**common, pad_token_id=0, type_vocab_size=1)
         model = AutoModel.from_config(config)
