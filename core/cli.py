@@ -198,7 +198,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         return EXIT_OK
     return _run_with_progress(lambda emit, control: session.run(
         resolved.config, emit, control, run_dir=out, preset_path=resolved.preset_path, sources=resolved.sources,
-        faults=_faults(args)))
+        faults=_faults(args), probe=args.probe))
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
@@ -302,6 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--out", help="the run directory (default runs/<timestamp>-<preset>/)")
             p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a setting (dotted or seed flag name)")
             p.add_argument("--dry-run", action="store_true", help="print the resolved settings and where each came from")
+            p.add_argument("--probe", action="store_true",
+                           help="first train 3 steps at the longest samples: measured memory, time per epoch, a micro-batch that fits")
             _set_aliases(p)
         else:
             p.add_argument("run_dir")
@@ -326,8 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None, app_launcher: Any = None) -> int:
-    """`app_launcher(argv) -> int` starts the desktop app; gui/entry.py passes it (core never imports gui)."""
+def main(argv: list[str] | None = None, app_launcher: Any = None, window_builder: Any = None) -> int:
+    """`app_launcher(argv) -> int` starts the desktop app; gui/entry.py passes it (core never imports gui).
+    `window_builder() -> QWidget` builds the main window unshown, for `--selftest`'s window check."""
     from core.data import DataError
     from core.modeling import ModelError
     from core.presets import PresetError
@@ -340,7 +343,7 @@ def main(argv: list[str] | None = None, app_launcher: Any = None) -> int:
         if args.selftest:
             from core.selftest import main as selftest_main
 
-            return selftest_main()
+            return selftest_main(build_window=window_builder)
         if args.command is None:
             return cmd_app(args)
         return args.func(args)

@@ -58,7 +58,7 @@ class TerminalProgress:
                 self._print(f"Started: {event.message}")
                 if event.run_dir:
                     self._print(f"Run folder: {event.run_dir}")
-            elif event.status in ("note", "paused", "resumed", "warning"):
+            elif event.status in ("note", "paused", "resumed", "warning", "probing"):
                 self._print(f"{event.status.capitalize()}: {event.message}")
         elif isinstance(event, Log):
             self.loss = event.loss

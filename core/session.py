@@ -391,8 +391,11 @@ def _last_loss(rd: RunDir) -> float | None:
 
 def run(config: RunConfig, emit: Emit | None = None, control: Control | None = None, *, run_dir: Path | None = None,
         preset_path: Path | None = None, sources: dict[str, str] | None = None, hardware: Any = None,
-        faults: Faults | None = None, fixed_padding: bool = False) -> dict[str, Any]:
-    """Train `config` to the end (or a stop), writing the run directory. Returns summary.json's content."""
+        faults: Faults | None = None, fixed_padding: bool = False, probe: bool = False) -> dict[str, Any]:
+    """Train `config` to the end (or a stop), writing the run directory. Returns summary.json's content.
+
+    With `probe`, a few real steps at the longest samples run first (core/probe.py); a micro-batch
+    that does not fit is replaced by the largest that does, keeping the effective batch."""
     from core.hardware import probe
 
     hardware = hardware or probe()
@@ -403,6 +406,21 @@ def run(config: RunConfig, emit: Emit | None = None, control: Control | None = N
                           sources=sources or {}, hardware=hardware.to_dict(),
                           faults={k: v for k, v in (faults or Faults()).__dict__.items() if v})
     session = Session(config, emit, control, rd, preset_dir, hardware, faults or Faults(), fixed_padding)
+    if probe:
+        from core.probe import run_probe
+
+        result = run_probe(config, preset_dir, session.log, hardware=hardware)
+        if result.batch_size and result.batch_size != config.training.batch_size:
+            session.log(Backoff(reason="probe", changes={"batch_size": [config.training.batch_size, result.batch_size],
+                                                         "grad_accum": [config.training.grad_accum, result.grad_accum]},
+                                message=result.notes[0]))
+            session.config = config = config.model_copy(update={"training": config.training.model_copy(
+                update={"batch_size": result.batch_size, "grad_accum": result.grad_accum})})
+        if is_rank_zero():
+            data = rd.read_run_yaml()
+            data["config"] = config.model_dump(mode="json")
+            data["probe"] = result.to_dict()
+            rd.write_run_yaml(config, **{k: v for k, v in data.items() if k != "config"})
     return session.execute(resume_from=None)
 
 
