@@ -92,3 +92,31 @@ def test_ddp_two_cpu_processes_write_one_resumable_run(tmp_path):
                              text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert json.loads((run / "summary.json").read_text())["global_step"] == 8
+
+
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGINT to a child is POSIX-style here")
+def test_ctrl_c_saves_a_checkpoint_and_exits_stopped(tmp_path):
+    run = tmp_path / "run"
+    proc = subprocess.Popen(LAPTUNE + ["train", "--preset", "demo", "--out", str(run), "--set", "max_steps=2000",
+                                       "--set", "save_steps=1000", "--set", "logging_steps=1"],
+                            cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert _wait_for(lambda: (run / "events.jsonl").exists() and '"type": "log"' in (run / "events.jsonl").read_text(), 120)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 3, err[-2000:]
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["status"] == "stopped" and "Ctrl-C" in summary["message"]
+    assert (run / "checkpoints" / f"checkpoint-{summary['global_step']}" / "laptune_complete").exists()
+    assert "laptune resume" in out
+
+
+def test_seed_script_flags_carry_over():
+    cmd = LAPTUNE + ["train", "--preset", "ner-bert-crf-4gb", "--dry-run", "--batch_size", "4", "--gradient_accumulation_steps", "4",
+                     "--max_seq_length", "48", "--freeze_bert_layers", "12", "--crf_learning_rate", "1e-3", "--fp16",
+                     "--num_epochs", "8"]
+    out = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    for line in ("training.batch_size = 4  (--set)", "training.grad_accum = 4  (--set)", "training.max_seq_length = 48  (--set)",
+                 "memory.freeze_layers = 12  (--set)", "training.head_learning_rate = 0.001  (--set)",
+                 "memory.precision = 'fp16'  (--set)", "training.num_epochs = 8.0  (--set)"):
+        assert line in out.stdout

@@ -198,3 +198,23 @@ def test_resume_skips_an_incomplete_checkpoint(tmp_path):
     rec = Recorder()
     session.resume(tmp_path / "run", rec, checkpoint=None)
     assert any("skipped checkpoint-9" in s.message for s in rec.of("status"))
+
+
+@pytest.mark.parametrize("rows, sets, expected, status", [
+    ([{"t": 0, "vram_used_frac": 0.5}, {"t": 0.2, "vram_used_frac": 0.97}, {"t": 1.2, "vram_used_frac": 0.85}], [],
+     [("pause", "vram"), ("resume", "vram")], "completed"),
+    ([{"t": 0, "ram_used_frac": 0.5}, {"t": 0.2, "ram_used_frac": 0.92}, {"t": 1.2, "ram_used_frac": 0.6}], [],
+     [("pause", "ram"), ("resume", "ram")], "completed"),
+    ([{"t": 0, "ram_used_frac": 0.5}, {"t": 0.2, "ram_used_frac": 0.96}], [], [("stop", "ram_critical")], "stopped"),
+    ([{"t": 0, "gpu_temp_c": 60}, {"t": 0.2, "gpu_temp_c": 88}], ["guard.max_pause_minutes=0.02"],
+     [("pause", "gpu_temp"), ("stop", "max_pause")], "stopped"),
+])
+def test_each_rule_writes_its_sequence_to_events_jsonl(tmp_path, rows, sets, expected, status):
+    trace = _trace(tmp_path / "trace.jsonl", rows)
+    summary, _ = train_preset("demo", tmp_path / "run", faults=Faults(sensor_trace=trace),
+                              sets=["max_steps=60", "logging_steps=1", "save_steps=100", "guard.sample_interval_s=0.1"] + sets)
+    lines = [json.loads(x) for x in (tmp_path / "run" / "events.jsonl").read_text().splitlines()]
+    assert [(x["action"], x["rule"]) for x in lines if x["type"] == "guard"] == expected
+    assert summary["status"] == status
+    if status == "stopped":   # a stop always saves first
+        assert (tmp_path / "run" / "checkpoints" / f"checkpoint-{summary['global_step']}" / "laptune_complete").exists()
