@@ -13,8 +13,10 @@ GPU; a GPU the driver sees but torch or bitsandbytes cannot use fails), every pr
 preset trained a few steps and stopped at a checkpoint, that checkpoint resumed to the end, and the
 main window built (offscreen where there is no display) and rendered without being shown.
 
-Nothing here touches the network (HF_HUB_OFFLINE=1) and runs go to a temporary folder. Qt is only
-imported inside the main-window check, by name, so `core` stays importable without Qt.
+Nothing here touches the network (HF_HUB_OFFLINE=1) and runs go to a temporary folder. core never
+imports gui: the entry point passes `build_window` through core.cli.main(window_builder=...)
+(launcher.py, the frozen app's entry, does); without one the main-window check fails and says so. Qt and pyqtgraph are imported only
+by name inside the imports check, which is there to prove they load.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
@@ -62,10 +64,10 @@ class Result:
 class Context:
     """What one check hands to a later one (the hardware snapshot, the demo run folder)."""
     work: Path
+    build_window: Callable[[], Any] | None = None
     hardware: Any = None
     run_dir: Path | None = None
     stopped_at: int | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- the checks
@@ -197,7 +199,10 @@ def check_bitsandbytes(ctx: Context) -> str:
 
     lib = cext.lib
     if isinstance(lib, cext.ErrorHandlerMockBNBNativeLibrary):
-        raise CheckFailed(f"no native library loaded for backend {cext.BNB_BACKEND}: {getattr(lib, 'error_msg', '')}".strip())
+        reason = getattr(lib, "error_msg", "") or "unknown reason"
+        if cext.BNB_BACKEND == "CPU":   # bitsandbytes' own rule: its CPU ops run without the native library
+            return f"no native CPU library ({reason}); CUDA not available (QLoRA needs an NVIDIA GPU)"
+        raise CheckFailed(f"no native library loaded for backend {cext.BNB_BACKEND}: {reason}")
     native = getattr(lib, "_lib", None)
     name = Path(getattr(native, "_name", "?")).name
     if cext.BNB_BACKEND == "CUDA":
@@ -304,30 +309,24 @@ def check_resume(ctx: Context) -> str:
 
 
 def check_main_window(ctx: Context) -> str:
+    if ctx.build_window is None:
+        raise CheckFailed("no main-window builder was passed in: the entry point must call core.cli.main(..., "
+                          "window_builder=...) with gui.app.build_main_window, as launcher.py (the frozen app's entry) "
+                          "does; core never imports gui")
+    window = ctx.build_window()
     try:
-        app_module = importlib.import_module("gui.app")
-    except ImportError as exc:
-        raise CheckFailed(f"gui.app cannot be imported ({type(exc).__name__}: {_first_line(exc)})") from exc
-    build = getattr(app_module, "build_main_window", None)
-    if build is None:
-        raise CheckFailed("gui.app has no build_main_window()")
-    qt_core = importlib.import_module("PySide6.QtCore")
-    qt_widgets = importlib.import_module("PySide6.QtWidgets")
-    app = qt_widgets.QApplication.instance() or qt_widgets.QApplication([sys.argv[0] if sys.argv else "LapTune"])
-    window = build()
-    try:
-        if not isinstance(window, qt_widgets.QWidget):
-            raise CheckFailed(f"build_main_window() returned {type(window).__name__}, not a QWidget")
+        for method in ("grab", "windowTitle", "close"):
+            if not callable(getattr(window, method, None)):
+                raise CheckFailed(f"the builder returned {type(window).__name__}, not a window (no {method}())")
         pixmap = window.grab()   # renders every child (plots included) without showing a window
         if pixmap.isNull():
             raise CheckFailed("rendering the window gave an empty image")
-        title = window.windowTitle()
-        return (f"{type(window).__name__} '{title}' rendered {pixmap.width()}x{pixmap.height()}, "
-                f"Qt {qt_core.qVersion()} on the '{app.platformName()}' platform")
+        platform = os.environ.get("QT_QPA_PLATFORM") or "native"
+        return f"{type(window).__name__} '{window.windowTitle()}' rendered {pixmap.width()}x{pixmap.height()} ({platform} platform)"
     finally:
-        window.close()
-        window.deleteLater()
-        app.processEvents()
+        if callable(getattr(window, "close", None)):
+            window.close()
+            window.deleteLater()
 
 
 CHECKS: tuple[tuple[str, Callable[[Context], str]], ...] = (
@@ -346,10 +345,11 @@ CHECKS: tuple[tuple[str, Callable[[Context], str]], ...] = (
 
 # ---------------------------------------------------------------- running and reporting
 def run_checks(checks: tuple[tuple[str, Callable[[Context], str]], ...] = CHECKS,
-               report: Callable[[Result], None] = lambda r: None) -> list[Result]:
+               report: Callable[[Result], None] = lambda r: None,
+               build_window: Callable[[], Any] | None = None) -> list[Result]:
     results = []
     with tempfile.TemporaryDirectory(prefix="laptune-selftest-", ignore_cleanup_errors=True) as tmp:
-        ctx = Context(work=Path(tmp))
+        ctx = Context(work=Path(tmp), build_window=build_window)
         for name, check in checks:
             started = time.perf_counter()
             try:
@@ -391,7 +391,8 @@ def prepare_environment() -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, build_window: Callable[[], Any] | None = None) -> int:
+    """Run every check; 0 only if all pass. `build_window() -> QWidget` comes from the entry point."""
     from core.paths import logs_dir
 
     attach_parent_console()
@@ -418,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
             log.flush()
 
     started = time.perf_counter()
-    results = run_checks(report=report)
+    results = run_checks(report=report, build_window=build_window)
     failed = [r.name for r in results if not r.ok]
     verdict = (f"{len(results) - len(failed)} of {len(results)} checks passed in {time.perf_counter() - started:.0f} s"
                + (f"; failed: {', '.join(failed)}" if failed else ""))

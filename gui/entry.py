@@ -14,10 +14,17 @@ def launch_app(argv: list[str]) -> int:
     return app_main(argv)
 
 
+def build_window():
+    """The main window, unshown: the self-test's window check builds it offscreen."""
+    from gui.app import build_main_window
+
+    return build_main_window()
+
+
 def main(argv: list[str] | None = None) -> int:
     from core.cli import main as cli_main
 
-    return cli_main(sys.argv[1:] if argv is None else argv, app_launcher=launch_app)
+    return cli_main(sys.argv[1:] if argv is None else argv, app_launcher=launch_app, window_builder=build_window)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ def _walk_and_finish(window, qtbot) -> None:
     while wizard.currentPage() is not wizard.pages[-1]:
         assert wizard.currentPage().isComplete(), wizard.currentPage().objectName()
         wizard.next()
-    assert "--set training.max_steps=12" in wizard.pages[-1].commandLine.text()
+    assert "--set training.max_steps=12" in wizard.pages[-1].commandLine.toPlainText()
     wizard.accept()                          # Finish: starts the run
 
 

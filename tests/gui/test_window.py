@@ -52,13 +52,14 @@ def test_wizard_pages_with_the_demo(make_window, qtbot):
     assert names == ["hardwarePage", "taskModelPage", "dataPage", "settingsPage", "guardPage", "reviewPage"]
     assert "CPU" in wizard.pages[0].choice.text()
     assert wizard.pages[1].presetCombo.currentData() == "demo"
-    assert "480 examples" in wizard.pages[2].summary.text()
-    assert wizard.pages[2].dataPreview.rowCount() > 0 if hasattr(wizard.pages[2], "dataPreview") else wizard.pages[2].preview.rowCount() > 0
+    assert "cls_train.csv: 480 examples" in wizard.pages[2].summary.text()
+    assert wizard.pages[2].preview.rowCount() == 5                     # a preview of the first rows
     settings = wizard.pages[3]
     assert settings.level == "green", settings.vramBar.format()
     assert "runtime" in settings.vramBar.toolTip()      # the breakdown on hover
     assert "optimizer steps" in settings.timeLabel.text()
-    assert wizard.pages[5].commandLine.text().startswith("laptune train --preset demo")
+    command = wizard.pages[5].commandLine.toPlainText()
+    assert command.startswith("laptune train --preset demo") and "--data" not in command   # the preset's own data
     wizard.reject()
 
 

@@ -1,0 +1,87 @@
+"""Screenshots of the app at 1366x768 for the README: each wizard page and a run in progress, in English and Chinese.
+
+Run under a display (a real one or Xvfb):
+    xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python docs/screenshots/make_screenshots.py
+The hardware is the fake RTX 4060 laptop profile; the run is the CPU demo with a replayed sensor trace
+(docs/screenshots/demo_trace.jsonl) so the guard pause and the temperature plot have something to show.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def pump(seconds: float) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def wait_for(predicate, timeout: float) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        pump(0.1)
+        if predicate():
+            return True
+    return False
+
+
+def shoot(language: str) -> None:
+    from core.hardware import fake_probe
+    from gui.app import build_main_window, ensure_app
+
+    app = ensure_app()
+    suffix = "en" if language == "en" else "zh"
+    window = build_main_window(fake_probe("laptop-4060-8gb"), language=language)
+    window.wizard_defaults = {"initial_preset": "demo", "sensor_trace": str(HERE / "demo_trace.jsonl"),
+                              "extra_overrides": {"training.max_steps": 60, "training.logging_steps": 1,
+                                                  "training.eval_steps": 10, "training.save_steps": 20}}
+    window.setGeometry(0, 0, 1366, 768)
+    window.show()
+    pump(2.5)
+    window.grab().save(str(HERE / f"main-idle-{suffix}.png"))
+    window.open_wizard()
+    wizard = window.wizard
+    wizard.move(200, 40)
+    for index, page in enumerate(wizard.pages, 1):
+        pump(0.6)
+        if page.objectName() == "settingsPage":
+            page.autoFitButton.click()
+            pump(0.3)
+        wizard.grab().save(str(HERE / f"wizard-{index}-{page.objectName().removesuffix('Page')}-{suffix}.png"))
+        if index < len(wizard.pages):
+            wizard.next()
+    wizard.accept()
+    wait_for(lambda: window._plots is not None and window._plots.series["loss"].n >= 6 and window._plots.pause_regions, 120)
+    wait_for(lambda: window._plots.series["loss"].n >= 30, 60)
+    app.primaryScreen().grabWindow(0).save(str(HERE / f"run-{suffix}.png"))
+    window.grab().save(str(HERE / f"run-window-{suffix}.png"))
+    window.request_stop()
+    wait_for(lambda: window.state == "idle", 120)
+    window.close()
+    print(f"{language}: saved", file=sys.stderr)
+
+
+def main() -> int:
+    if len(sys.argv) > 1:
+        os.environ["LAPTUNE_HOME"] = tempfile.mkdtemp(prefix="laptune-shots-")
+        shoot(sys.argv[1])
+        return 0
+    for language in ("en", "zh_CN"):     # one process each: a clean app per language
+        subprocess.run([sys.executable, __file__, language], check=True, cwd=ROOT)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,476 @@
+"""The preset wizard (`presetWizard`): hardware -> task and model -> data -> settings -> guard -> review.
+
+Every page reads and changes one thing, the wizard's overrides ({dotted field: value}); the config is
+always `core.presets.resolve(preset, overrides=...)`, so the wizard never decides anything the core
+would decide differently. Pages 4-6 live in gui/qt_wizard_settings.py.
+"""
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget, QWizard, QWizardPage)
+
+TASKS = ("classify", "ner", "sft")
+
+
+@dataclass
+class RunPlan:
+    """What Finish hands to the main window: a resolved config and how it was made."""
+    preset: str
+    preset_path: Path | None
+    config: Any
+    sources: dict[str, str]
+    overrides: dict[str, Any]
+    probe_first: bool = False
+    sensor_trace: str | None = None
+    run_dir: Path | None = None
+    sets: list[str] = field(default_factory=list)
+
+    def command(self) -> str:
+        """The equivalent `laptune train` command line."""
+        args = ["laptune", "train", "--preset", self.preset]
+        rest = dict(self.overrides)
+        for key, flag in (("data.train", "--data"), ("data.eval", "--eval-data"), ("model.name_or_path", "--model")):
+            if rest.get(key) is not None:
+                args += [flag, str(rest.pop(key))]
+        for key, value in rest.items():
+            text = "null" if value is None else ("true" if value is True else "false" if value is False else str(value))
+            args += ["--set", f"{key}={text}"]
+        if self.probe_first:
+            args += ["--probe"]
+        if self.sensor_trace:
+            args += ["--simulate-sensors", self.sensor_trace]
+        return " ".join(shlex.quote(a) for a in args)
+
+
+def read_model_info(name_or_path: str, preset_dir: Path | None, config_file: str | None) -> tuple[dict | None, str | None]:
+    """(model config.json, None) or (None, why it cannot be read) -- offline only."""
+    from core.model_arch import ModelConfigError, load_model_config
+    from core.modeling import ModelError, resolve_model_path
+
+    try:
+        path = resolve_model_path(name_or_path, preset_dir)
+        return load_model_config(path, config_file), None
+    except (ModelError, ModelConfigError, OSError, ValueError) as exc:
+        return None, str(getattr(exc, "message", None) or exc)
+
+
+# ---------------------------------------------------------------------------- 1. hardware
+class HardwarePage(QWizardPage):
+    def __init__(self, wizard: PresetWizard) -> None:
+        super().__init__()
+        self.setObjectName("hardwarePage")
+        self.wiz = wizard
+        self.setTitle(self.tr("Your hardware"))
+        self.setSubTitle(self.tr("What LapTune found, and which GPU it will train on."))
+        layout = QVBoxLayout(self)
+        self.choice = QLabel()
+        self.choice.setWordWrap(True)
+        self.choice.setObjectName("gpuChoice")
+        layout.addWidget(self.choice)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setObjectName("hardwareDetails")
+        layout.addWidget(self.details)
+
+    def initializePage(self) -> None:
+        from core.hardware import choose_gpu
+        from core.recommend import hardware_tier
+
+        hw = self.wiz.hw
+        gpu, why = choose_gpu(hw)
+        tier, tier_reason = hardware_tier(hw)
+        lead = self.tr("Training will run on: {device}").format(
+            device=gpu.short_name if gpu is not None else self.tr("the CPU (no NVIDIA GPU found)"))
+        tier_text = self.tr("Tier: {tier} — {reason}").format(tier=tier, reason=tier_reason)
+        self.choice.setText(f"<b>{lead}</b><br>{why}<br>{tier_text}")
+        self.details.setPlainText("\n".join(hw.summary_lines()))
+
+
+# ---------------------------------------------------------------------------- 2. task and model
+class TaskModelPage(QWizardPage):
+    def __init__(self, wizard: PresetWizard) -> None:
+        super().__init__()
+        self.setObjectName("taskModelPage")
+        self.wiz = wizard
+        self.setTitle(self.tr("Task and model"))
+        self.setSubTitle(self.tr("Choose what to train; the preset that fits your hardware is pre-selected."))
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.taskCombo = QComboBox()
+        self.taskCombo.setObjectName("taskCombo")
+        names = {"classify": self.tr("Text classification"), "ner": self.tr("Named entities (NER)"),
+                 "sft": self.tr("Chat fine-tuning (SFT)")}
+        for task in TASKS:
+            self.taskCombo.addItem(names[task], task)
+        form.addRow(self.tr("Task"), self.taskCombo)
+        self.presetCombo = QComboBox()
+        self.presetCombo.setObjectName("presetCombo")
+        form.addRow(self.tr("Preset"), self.presetCombo)
+        self.reason = QLabel()
+        self.reason.setObjectName("presetReason")
+        self.reason.setWordWrap(True)
+        form.addRow("", self.reason)
+        self.modelEdit = QLineEdit()
+        self.modelEdit.setObjectName("modelEdit")
+        browse = QPushButton(self.tr("Folder..."))
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.modelEdit)
+        row.addWidget(browse)
+        form.addRow(self.tr("Model (hub id or folder)"), row)
+        self.modelStatus = QLabel()
+        self.modelStatus.setObjectName("modelStatus")
+        self.modelStatus.setWordWrap(True)
+        form.addRow("", self.modelStatus)
+        self.trustBox = QCheckBox(self.tr("Trust the model's own code (trust_remote_code)"))
+        self.trustBox.setObjectName("trustRemoteCode")
+        form.addRow("", self.trustBox)
+        self.trustWarning = QLabel(self.tr("Warning: this runs Python code that comes with the model, with your "
+                                           "permissions. Tick it only for a model from a source you trust."))
+        self.trustWarning.setWordWrap(True)
+        self.trustWarning.setStyleSheet("color: #a15c00;")
+        form.addRow("", self.trustWarning)
+        self.infos: list[Any] = []
+        self.model_ok = False
+        self.needs_remote_code = False
+        self.taskCombo.currentIndexChanged.connect(self._fill_presets)
+        self.presetCombo.currentIndexChanged.connect(self._preset_changed)
+        self.modelEdit.editingFinished.connect(self._model_changed)
+        self.trustBox.toggled.connect(self._trust_changed)
+        self._filled = False
+
+    def initializePage(self) -> None:
+        if self._filled:
+            return
+        from core.presets import list_presets
+        from core.recommend import recommend_all
+
+        self.infos = [i for i in list_presets() if i.config is not None]
+        self.recs = recommend_all(self.wiz.hw, self.infos)
+        self._filled = True
+        wanted = self.wiz.initial_preset
+        task = next((i.config.task for i in self.infos if i.name == wanted), None) if wanted else None
+        if task is None:
+            task = next((t for t in TASKS if self.recs.get(t)), "classify")
+        self.taskCombo.setCurrentIndex(self.taskCombo.findData(task))
+        self._fill_presets()
+        if wanted:
+            self.select_preset(wanted)
+
+    def select_preset(self, name: str) -> None:
+        index = self.presetCombo.findData(name)
+        if index >= 0:
+            self.presetCombo.setCurrentIndex(index)
+
+    @Slot()
+    def _fill_presets(self) -> None:
+        task = self.taskCombo.currentData()
+        rec = self.recs.get(task) if hasattr(self, "recs") else None
+        self.presetCombo.blockSignals(True)
+        self.presetCombo.clear()
+        for info in self.infos:
+            if info.config.task != task:
+                continue
+            label = info.name
+            if rec is not None and info.name == rec.preset:
+                label = "★ " + label + " " + self.tr("(recommended)")
+            elif info.config.tier == "demo":
+                label += " " + self.tr("(demo, CPU)")
+            self.presetCombo.addItem(label, info.name)
+            self.presetCombo.setItemData(self.presetCombo.count() - 1, info.config.description, Qt.ItemDataRole.ToolTipRole)
+        self.presetCombo.blockSignals(False)
+        index = self.presetCombo.findData(rec.preset) if rec is not None else 0
+        self.presetCombo.setCurrentIndex(max(0, index))
+        self._preset_changed()
+
+    @Slot()
+    def _preset_changed(self) -> None:
+        name = self.presetCombo.currentData()
+        if name is None:
+            return
+        info = next(i for i in self.infos if i.name == name)
+        rec = self.recs.get(info.config.task)
+        if rec is not None and rec.preset == name:
+            why = self.tr("Recommended: {reason}").format(reason=rec.reason)
+        else:
+            from core.recommend import unmet_requirements
+
+            missing = unmet_requirements(info.config, self.wiz.hw)
+            why = (self.tr("Does not fit this machine: {why}").format(why="; ".join(missing)) if missing
+                   else self.tr("Fits this machine ({needs}).").format(needs=info.needs()))
+        self.reason.setText(f"{info.config.description}\n{why}")
+        self.wiz.set_preset(name, info.path)
+        self.modelEdit.setText(info.config.model.name_or_path)
+        self.trustBox.blockSignals(True)
+        self.trustBox.setChecked(info.config.model.trust_remote_code)
+        self.trustBox.blockSignals(False)
+        self._model_changed()
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Model folder"))
+        if folder:
+            self.modelEdit.setText(folder)
+            self._model_changed()
+
+    @Slot()
+    def _model_changed(self) -> None:
+        info = next((i for i in self.infos if i.name == self.wiz.preset), None)
+        text = self.modelEdit.text().strip()
+        if info is None:
+            return
+        if text != info.config.model.name_or_path:
+            self.wiz.set_override("model", "model.name_or_path", text)
+        else:
+            self.wiz.set_override("model", "model.name_or_path", None)
+        model_cfg, error = read_model_info(text, info.path.parent, info.config.model.config_file) if text else (None, self.tr("empty"))
+        self.needs_remote_code = bool(model_cfg and model_cfg.get("auto_map"))
+        if model_cfg is not None:
+            arch = model_cfg.get("model_type", "?")
+            layers = model_cfg.get("num_hidden_layers") or model_cfg.get("n_layer") or "?"
+            self.modelStatus.setText(self.tr("Model config readable: {arch}, {layers} layers.").format(arch=arch, layers=layers)
+                                     + (" " + self.tr("This model ships its own code: tick the box below to use it.")
+                                        if self.needs_remote_code else ""))
+            self.modelStatus.setStyleSheet("color: #1a7f37;" if not self.needs_remote_code else "color: #a15c00;")
+            self.model_ok = True
+        else:
+            self.modelStatus.setText(self.tr("Cannot read the model's config: {error}").format(error=error))
+            self.modelStatus.setStyleSheet("color: #b00020;")
+            self.model_ok = False
+        self.completeChanged.emit()
+
+    @Slot(bool)
+    def _trust_changed(self, on: bool) -> None:
+        info = next((i for i in self.infos if i.name == self.wiz.preset), None)
+        default = info.config.model.trust_remote_code if info is not None else False
+        self.wiz.set_override("model", "model.trust_remote_code", on if on != default else None)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.model_ok and (self.trustBox.isChecked() or not self.needs_remote_code)
+
+
+# ---------------------------------------------------------------------------- 3. data
+class DataPage(QWizardPage):
+    def __init__(self, wizard: PresetWizard) -> None:
+        super().__init__()
+        self.setObjectName("dataPage")
+        self.wiz = wizard
+        self.setTitle(self.tr("Data"))
+        self.setSubTitle(self.tr("Training and evaluation files, checked before anything starts."))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.trainEdit = QLineEdit()
+        self.trainEdit.setObjectName("trainEdit")
+        self.evalEdit = QLineEdit()
+        self.evalEdit.setObjectName("evalEdit")
+        self.evalEdit.setPlaceholderText(self.tr("optional: a share of the training data is held out"))
+        for label, edit in ((self.tr("Training file"), self.trainEdit), (self.tr("Evaluation file"), self.evalEdit)):
+            row = QHBoxLayout()
+            row.addWidget(edit)
+            button = QPushButton(self.tr("Browse..."))
+            button.clicked.connect(lambda _=False, e=edit: self._browse(e))
+            row.addWidget(button)
+            form.addRow(label, row)
+            edit.textChanged.connect(self._schedule)
+        layout.addLayout(form)
+        self.summary = QLabel()
+        self.summary.setObjectName("dataSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.preview = QTableWidget(0, 0)
+        self.preview.setObjectName("dataPreview")
+        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.preview, 2)
+        layout.addWidget(QLabel(self.tr("Problems found:")))
+        self.problemList = QListWidget()
+        self.problemList.setObjectName("problemList")
+        self.problemList.setWordWrap(True)
+        layout.addWidget(self.problemList, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(300)
+        self._timer.timeout.connect(self.check)
+        self.reports: dict[str, Any] = {}
+        self._task: str | None = None
+        self._preset: str | None = None
+        self._preset_has_eval = False
+        self._initial: dict[str, str] = {}
+
+    def initializePage(self) -> None:
+        resolved = self.wiz.resolved_or_none()
+        if resolved is None:
+            return
+        if self._preset == self.wiz.preset and self._task == resolved.config.task:
+            return
+        self._preset, self._task = self.wiz.preset, resolved.config.task
+        base = resolved.preset_path.parent if resolved.preset_path else Path.cwd()
+        self._preset_has_eval = bool(resolved.config.data.eval)
+        self._initial = {}
+        for key, edit, value in (("train", self.trainEdit, resolved.config.data.train),
+                                 ("eval", self.evalEdit, resolved.config.data.eval)):
+            self._initial[key] = str(_resolve_data_path(value, base)) if value else ""
+            edit.blockSignals(True)
+            edit.setText(self._initial[key])
+            edit.blockSignals(False)
+        self.check()
+
+    def _browse(self, edit: QLineEdit) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Data file"), edit.text(),
+                                              self.tr("Data (*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio);;All files (*)"))
+        if path:
+            edit.setText(path)
+
+    @Slot()
+    def _schedule(self) -> None:
+        self._timer.start()
+
+    @Slot()
+    def check(self) -> None:
+        """Run the core's lenient readers on both files; show counts, a preview and every problem."""
+        from core.data import check_data
+
+        self._timer.stop()
+        task = self._task or "classify"
+        self.reports = {}
+        lines: list[str] = []
+        self.problemList.clear()
+        for key, edit in (("train", self.trainEdit), ("eval", self.evalEdit)):
+            text = edit.text().strip()
+            if text == self._initial.get(key):
+                self.wiz.set_override("data", f"data.{key}", None)       # the preset's own file
+            else:
+                # An emptied eval field means "no eval file", even where the preset names one.
+                self.wiz.set_override("data", f"data.{key}", str(Path(text).resolve()) if text else None,
+                                      explicit_none=key == "eval" and self._preset_has_eval)
+            if not text:
+                continue
+            report = check_data(task, text)
+            self.reports[key] = report
+            lines.append(self.tr("{file}: {n} examples ({format}, {encoding})").format(
+                file=Path(report.file).name, n=report.n_examples, format=report.format.upper(), encoding=report.encoding))
+            if report.labels:
+                shown = ", ".join(f"{k} {v}" for k, v in list(report.labels.items())[:12])
+                lines.append(self.tr("Labels: {labels}").format(labels=shown))
+            for note in report.notes:
+                self.problemList.addItem(f"{self.tr('Note')}: {note}")
+            for problem in report.problems:
+                self.problemList.addItem(str(problem))
+        if "train" not in self.reports:
+            lines.append(self.tr("Choose a training file."))
+        elif not self.reports.get("train").problems and not any(r.problems for r in self.reports.values()):
+            lines.append(self.tr("No problems found."))
+        self.summary.setText("\n".join(lines))
+        self._fill_preview(self.reports.get("train"))
+        self.completeChanged.emit()
+
+    def _fill_preview(self, report: Any) -> None:
+        rows = report.preview if report is not None else []
+        columns = [k for k in (rows[0].keys() if rows else []) if any(r.get(k) not in (None, "", []) for r in rows)]
+        self.preview.clear()
+        self.preview.setColumnCount(len(columns))
+        self.preview.setRowCount(len(rows))
+        self.preview.setHorizontalHeaderLabels(columns)
+        for r, row in enumerate(rows):
+            for c, key in enumerate(columns):
+                value = row.get(key)
+                text = " ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
+                self.preview.setItem(r, c, QTableWidgetItem(text[:200]))
+
+    def isComplete(self) -> bool:
+        train = self.reports.get("train")
+        return train is not None and train.ok and all(r.ok for r in self.reports.values())
+
+
+def _resolve_data_path(value: str, preset_dir: Path) -> Path:
+    candidate = Path(value)
+    if not candidate.is_absolute() and (preset_dir / candidate).exists():
+        return (preset_dir / candidate).resolve()
+    return candidate.resolve() if candidate.exists() else candidate
+
+
+# ---------------------------------------------------------------------------- the wizard
+class PresetWizard(QWizard):
+    def __init__(self, hw: Any, parent: QWidget | None = None, initial_preset: str | None = None,
+                 extra_overrides: dict[str, Any] | None = None, sensor_trace: str | None = None) -> None:
+        super().__init__(parent)
+        from gui.qt_wizard_settings import GuardPage, ReviewPage, SettingsPage
+
+        self.setObjectName("presetWizard")
+        self.setWindowTitle(self.tr("New run"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.resize(960, 680)
+        self.hw = hw
+        self.initial_preset = initial_preset
+        self.sensor_trace = sensor_trace
+        self.preset: str | None = None
+        self.preset_path: Path | None = None
+        self._overrides: dict[str, dict[str, Any]] = {"model": {}, "data": {}, "settings": {}, "guard": {},
+                                                      "extra": dict(extra_overrides or {})}
+        self.plan: RunPlan | None = None
+        if initial_preset:
+            from core.presets import find_preset
+
+            self.set_preset(initial_preset, find_preset(initial_preset))
+        self.pages = [HardwarePage(self), TaskModelPage(self), DataPage(self), SettingsPage(self), GuardPage(self),
+                      ReviewPage(self)]
+        for page in self.pages:
+            self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Start training"))
+        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Next >"))
+        self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< Back"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
+
+    def set_preset(self, name: str, path: Path) -> None:
+        if name != self.preset:
+            for group in ("model", "data", "settings", "guard"):
+                self._overrides[group] = {}
+        self.preset, self.preset_path = name, path
+
+    def set_override(self, group: str, dotted: str, value: Any, explicit_none: bool = False) -> None:
+        """Record a change; None removes it (the preset's value holds) unless explicit_none."""
+        if value is None and not explicit_none:
+            self._overrides[group].pop(dotted, None)
+        else:
+            self._overrides[group][dotted] = value
+
+    def clear_group(self, group: str) -> None:
+        self._overrides[group] = {}
+
+    def overrides(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for group in ("model", "data", "settings", "guard", "extra"):
+            merged.update(self._overrides[group])
+        return merged
+
+    def resolve(self) -> Any:
+        """The config as the core resolves it: defaults < preset < .env/env < the wizard's overrides."""
+        from core.presets import resolve
+
+        return resolve(str(self.preset_path), overrides=self.overrides())
+
+    def resolved_or_none(self) -> Any:
+        from core.presets import PresetError
+
+        try:
+            return self.resolve()
+        except PresetError:
+            return None
+
+    def make_plan(self, probe_first: bool = False) -> RunPlan:
+        resolved = self.resolve()
+        return RunPlan(preset=self.preset or "demo", preset_path=resolved.preset_path, config=resolved.config,
+                       sources=resolved.sources, overrides=self.overrides(), probe_first=probe_first,
+                       sensor_trace=self.sensor_trace)
+
+    def accept(self) -> None:
+        self.plan = self.make_plan(probe_first=self.pages[3].probeFirst.isChecked())
+        super().accept()
