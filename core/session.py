@@ -396,9 +396,9 @@ def run(config: RunConfig, emit: Emit | None = None, control: Control | None = N
 
     With `probe`, a few real steps at the longest samples run first (core/probe.py); a micro-batch
     that does not fit is replaced by the largest that does, keeping the effective batch."""
-    from core.hardware import probe
+    from core.hardware import probe as probe_hardware
 
-    hardware = hardware or probe()
+    hardware = hardware or probe_hardware()
     rd = RunDir.create(run_dir or new_run_path(config.name))
     preset_dir = preset_path.parent if preset_path else None
     if is_rank_zero():

@@ -74,3 +74,22 @@ def test_real_probe_on_cpu_measures_memory_and_time(tmp_path):
     print(f"probe RSS growth {result.peak_bytes / 2**20:.0f} MiB vs estimated training terms "
           f"{training_terms / 2**20:.0f} MiB (ratio {ratio:.2f})")
     assert 1 / 3 <= ratio <= 3, "measured RSS growth is within a factor 3 of the estimate's CPU training terms"
+
+
+def test_run_with_probe_records_it_and_without_does_not(tmp_path):
+    import yaml
+
+    from core import session
+    from core.hardware import fake_probe
+    from core.presets import resolve
+    from tests.conftest import Recorder
+
+    cfg = resolve("demo", env={}, dotenv=None, sets=["max_steps=3", "save_steps=3", "eval_steps=3"]).config
+    for probe, name in ((True, "with"), (False, "without")):
+        rec = Recorder()
+        session.run(cfg, rec, run_dir=tmp_path / name, preset_path=resolve("demo", env={}, dotenv=None).preset_path,
+                    hardware=fake_probe("cpu-only"), probe=probe)
+        run_yaml = yaml.safe_load((tmp_path / name / "run.yaml").read_text())
+        assert ("probe" in run_yaml) is probe
+        assert ("probing" in rec.statuses()) is probe
+    assert run_yaml["config"]["training"]["batch_size"] == 16
