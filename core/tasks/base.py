@@ -1,6 +1,7 @@
 """What every task family hands the session: model, data, collator, metrics, and how to save."""
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,3 +100,49 @@ def pad_batch(features: list[dict[str, Any]], pad_id: int, fixed_length: int | N
         else:
             batch[key] = torch.tensor(values)
     return batch
+
+
+POOLER_FAMILIES = ("bert", "roberta", "xlm-roberta")
+HEAD_FILE = "laptune_head.json"
+
+
+def encoder_kwargs(config: Any) -> dict[str, Any]:
+    """Our heads read last_hidden_state, so BERT-style poolers are left out (no unused weights to train)."""
+    return {"add_pooling_layer": False} if getattr(config, "model_type", None) in POOLER_FAMILIES else {}
+
+
+class SavedHead:
+    """save_pretrained / from_pretrained for an encoder + our head: the encoder's config.json (with the
+    label map), model.safetensors and laptune_head.json, so final/ reloads with only the model class."""
+
+    encoder: torch.nn.Module
+
+    def head_spec(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def from_head(cls, encoder: torch.nn.Module, head: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def save_pretrained(self, folder: str | Path) -> None:
+        from safetensors.torch import save_model
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.encoder.config.save_pretrained(folder)
+        save_model(self, str(folder / "model.safetensors"))
+        spec = {**self.head_spec(), "model_class": f"{type(self).__module__}.{type(self).__name__}"}
+        (folder / HEAD_FILE).write_text(json.dumps(spec, indent=2), encoding="utf-8")
+
+    @classmethod
+    def from_pretrained(cls, folder: str | Path, trust_remote_code: bool = False) -> Any:
+        from safetensors.torch import load_model
+        from transformers import AutoConfig, AutoModel
+
+        folder = Path(folder)
+        head = json.loads((folder / HEAD_FILE).read_text(encoding="utf-8"))
+        config = AutoConfig.from_pretrained(folder, trust_remote_code=trust_remote_code)
+        encoder = AutoModel.from_config(config, trust_remote_code=trust_remote_code, **encoder_kwargs(config))
+        model = cls.from_head(encoder, head)
+        load_model(model, str(folder / "model.safetensors"))
+        return model

@@ -1,7 +1,6 @@
 """Text classification: AutoModelForSequenceClassification (seed 001) or encoder + pooling + MLP (seed 003)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +10,9 @@ from transformers.modeling_outputs import SequenceClassifierOutput
 
 from core.config import RunConfig
 from core.modeling import freeze_lower_layers, layer_list, load_config, load_pretrained, load_tokenizer
-from core.tasks.base import ListDataset, TaskBundle, load_split, max_length, pad_batch
+from core.tasks.base import ListDataset, SavedHead, TaskBundle, encoder_kwargs, load_split, max_length, pad_batch
 
-HEAD_FILE = "laptune_head.json"
-
-
-class EncoderMlpClassifier(nn.Module):
+class EncoderMlpClassifier(SavedHead, nn.Module):
     """Seed 003's design: an encoder, mean or [CLS] pooling, then a small MLP."""
 
     def __init__(self, encoder: nn.Module, num_labels: int, pooling: str = "mean", hidden: int = 256,
@@ -46,30 +42,13 @@ class EncoderMlpClassifier(nn.Module):
         loss = nn.functional.cross_entropy(logits, labels) if labels is not None else None
         return SequenceClassifierOutput(loss=loss, logits=logits)
 
-    def save_pretrained(self, folder: str | Path) -> None:
-        from safetensors.torch import save_model
-
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.encoder.config.save_pretrained(folder)
-        save_model(self, str(folder / "model.safetensors"))
-        head = {"task": "encoder_mlp", "num_labels": self.num_labels, "pooling": self.pooling,
-                "hidden": self.head[1].out_features, "dropout": self.head[0].p,
-                "model_class": "core.tasks.classify.EncoderMlpClassifier"}
-        (folder / HEAD_FILE).write_text(json.dumps(head, indent=2), encoding="utf-8")
+    def head_spec(self) -> dict[str, Any]:
+        return {"task": "encoder_mlp", "num_labels": self.num_labels, "pooling": self.pooling,
+                "hidden": self.head[1].out_features, "dropout": self.head[0].p}
 
     @classmethod
-    def from_pretrained(cls, folder: str | Path, trust_remote_code: bool = False) -> EncoderMlpClassifier:
-        from safetensors.torch import load_model
-        from transformers import AutoConfig, AutoModel
-
-        folder = Path(folder)
-        head = json.loads((folder / HEAD_FILE).read_text(encoding="utf-8"))
-        config = AutoConfig.from_pretrained(folder, trust_remote_code=trust_remote_code)
-        model = cls(AutoModel.from_config(config, trust_remote_code=trust_remote_code), head["num_labels"],
-                    head["pooling"], head["hidden"], head["dropout"])
-        load_model(model, str(folder / "model.safetensors"))
-        return model
+    def from_head(cls, encoder: nn.Module, head: dict[str, Any]) -> EncoderMlpClassifier:
+        return cls(encoder, head["num_labels"], head["pooling"], head["hidden"], head["dropout"])
 
 
 def _features(examples: list[Any], tokenizer: Any, label2id: dict[str, int], limit: int) -> list[dict[str, Any]]:
@@ -100,7 +79,7 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
     config = load_config(model_path, cfg, num_labels=len(labels), id2label=id2label, label2id=label2id)
 
     if cfg.classify.head == "mlp":
-        encoder = load_pretrained(AutoModel, model_path, cfg, config=config)
+        encoder = load_pretrained(AutoModel, model_path, cfg, config=config, **encoder_kwargs(config))
         model: nn.Module = EncoderMlpClassifier(encoder, len(labels), cfg.classify.pooling, cfg.classify.mlp_hidden,
                                                 cfg.classify.dropout)
         head_params = model.head_parameters

@@ -6,7 +6,6 @@ mask starts "on" and -100 never reaches it (pytorch-crf crashes on both, PLATFOR
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,9 @@ from transformers.modeling_outputs import TokenClassifierOutput
 
 from core.config import RunConfig
 from core.modeling import freeze_lower_layers, load_config, load_pretrained, load_tokenizer
-from core.tasks.base import ListDataset, TaskBundle, load_split, max_length, pad_batch
+from core.tasks.base import ListDataset, SavedHead, TaskBundle, encoder_kwargs, load_split, max_length, pad_batch
 
-HEAD_FILE = "laptune_head.json"
-
-
-class EncoderCrfTagger(nn.Module):
+class EncoderCrfTagger(SavedHead, nn.Module):
     """AutoModel encoder -> dropout -> linear emissions -> CRF over word positions."""
 
     def __init__(self, encoder: nn.Module, num_labels: int, dropout: float = 0.1, use_crf: bool = True) -> None:
@@ -68,31 +64,12 @@ class EncoderCrfTagger(nn.Module):
             out[i, : len(path)] = torch.tensor(path, device=emissions.device)
         return out
 
-    # Saved like a transformers model: config.json (with id2label) + model.safetensors + the head's shape.
-    def save_pretrained(self, folder: str | Path) -> None:
-        from safetensors.torch import save_model
-
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.encoder.config.save_pretrained(folder)
-        save_model(self, str(folder / "model.safetensors"))
-        head = {"task": "ner_crf", "num_labels": self.num_labels, "use_crf": self.crf is not None,
-                "dropout": self.dropout.p, "model_class": "core.tasks.ner_crf.EncoderCrfTagger"}
-        (folder / HEAD_FILE).write_text(json.dumps(head, indent=2), encoding="utf-8")
+    def head_spec(self) -> dict[str, Any]:
+        return {"task": "ner_crf", "num_labels": self.num_labels, "use_crf": self.crf is not None, "dropout": self.dropout.p}
 
     @classmethod
-    def from_pretrained(cls, folder: str | Path, trust_remote_code: bool = False) -> EncoderCrfTagger:
-        from safetensors.torch import load_model
-        from transformers import AutoConfig, AutoModel
-
-        folder = Path(folder)
-        head = json.loads((folder / HEAD_FILE).read_text(encoding="utf-8"))
-        config = AutoConfig.from_pretrained(folder, trust_remote_code=trust_remote_code)
-        model = cls(AutoModel.from_config(config, trust_remote_code=trust_remote_code, add_pooling_layer=False)
-                    if config.model_type in ("bert", "roberta", "xlm-roberta") else AutoModel.from_config(config),
-                    head["num_labels"], head["dropout"], head["use_crf"])
-        load_model(model, str(folder / "model.safetensors"))
-        return model
+    def from_head(cls, encoder: nn.Module, head: dict[str, Any]) -> EncoderCrfTagger:
+        return cls(encoder, head["num_labels"], head["dropout"], head["use_crf"])
 
 
 def _features(examples: list[Any], tokenizer: Any, label2id: dict[str, int], limit: int,
@@ -133,8 +110,7 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
 
     tokenizer = load_tokenizer(model_path, cfg)
     config = load_config(model_path, cfg, id2label=id2label, label2id=label2id)
-    extra = {"add_pooling_layer": False} if config.model_type in ("bert", "roberta", "xlm-roberta") else {}
-    encoder = load_pretrained(AutoModel, model_path, cfg, config=config, **extra)
+    encoder = load_pretrained(AutoModel, model_path, cfg, config=config, **encoder_kwargs(config))
     if cfg.memory.gradient_checkpointing:
         encoder.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     freeze_lower_layers(encoder, cfg.memory.freeze_layers)

@@ -48,7 +48,22 @@ def test_classification_learns(tiny_models, tmp_path, head):
     assert summary["status"] == "completed"
     assert summary["best_eval"]["eval_accuracy"] > 0.6   # three classes: chance is 1/3
     assert "eval_macro_f1" in summary["last_eval"]
-    assert (tmp_path / "run" / "final" / ("laptune_head.json" if head == "mlp" else "config.json")).exists()
+    final = tmp_path / "run" / "final"
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from core.tasks.classify import EncoderMlpClassifier
+
+    model = (EncoderMlpClassifier if head == "mlp" else AutoModelForSequenceClassification).from_pretrained(final).eval()
+    from core.data import read_classification
+
+    rows = read_classification(DEMO / "cls_eval.csv")
+    enc = AutoTokenizer.from_pretrained(final)([r.text for r in rows], padding=True, return_tensors="pt")
+    with torch.no_grad():
+        predicted = model(**enc).logits.argmax(-1)
+    id2label = json.loads((final / "config.json").read_text())["id2label"]
+    accuracy = sum(id2label[str(int(p))] == r.label for p, r in zip(predicted, rows)) / len(rows)
+    # The reloaded final model scores exactly what the run's last evaluation reported.
+    assert accuracy == pytest.approx(summary["last_eval"]["eval_accuracy"])
 
 
 @pytest.mark.parametrize("family", ["llama", "qwen2"])
