@@ -78,7 +78,7 @@ def test_start_pause_resume_stop_resume_from_checkpoint_finish(make_window, qtbo
 
 def test_guard_pause_from_a_sensor_trace_and_close_during_run(make_window, qtbot):
     window = make_window("cpu-only", initial_preset="demo", sensor_trace=str(TRACES / "hot_gpu_fast.jsonl"),
-                         extra_overrides={**DEMO_OVERRIDES, "training.max_steps": 40, "training.eval_steps": None,
+                         extra_overrides={**DEMO_OVERRIDES, "training.max_steps": 2000, "training.eval_steps": None,
                                           "training.save_steps": None})
     window.show()
     window.open_wizard()
