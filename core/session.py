@@ -282,14 +282,15 @@ class Session:
     def execute(self, resume_from: str | None) -> dict[str, Any]:
         from core.trainer import NonFiniteLoss, free_memory, is_oom
 
-        device = choose_device(self.config)
-        if device.kind == "cuda":
-            _prepare_cuda(self.config, device)
         attempt = Attempt(self.config, resume_from)
         trainer_faults = self.faults.as_trainer_faults()
-        sensors = self._sensors = self._start_sensors(device)
+        sensors = None
         status, message, trainer, bundle, events, error_type = "failed", "", None, None, None, None
         try:
+            device = choose_device(self.config)
+            if device.kind == "cuda":
+                _prepare_cuda(self.config, device)
+            sensors = self._sensors = self._start_sensors(device)   # a bad trace file fails the run with its line
             while True:
                 self._trainer = None
                 try:

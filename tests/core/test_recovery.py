@@ -218,3 +218,15 @@ def test_each_rule_writes_its_sequence_to_events_jsonl(tmp_path, rows, sets, exp
     assert summary["status"] == status
     if status == "stopped":   # a stop always saves first
         assert (tmp_path / "run" / "checkpoints" / f"checkpoint-{summary['global_step']}" / "laptune_complete").exists()
+
+
+def test_a_bad_trace_fails_the_run_with_file_and_line(tmp_path):
+    from core.sensors import TraceError
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"t": 0, "gpu_temp_c": 60}\n{"t": 1, "gpu_temp": 90}\n')
+    with pytest.raises(TraceError, match="line 2") as info:
+        train_preset("demo", tmp_path / "run", sets=SETS, faults=Faults(sensor_trace=str(bad)))
+    assert "gpu_temp_c" in str(info.value)
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["status"] == "failed" and "line 2" in summary["message"]
