@@ -70,11 +70,14 @@ class SeededLengthGroupedSampler(Sampler[int]):
         order = torch.randperm(len(self.lengths), generator=gen).tolist()
         mega = self.group_size * 50
         groups = [sorted(order[i:i + mega], key=lambda j: -self.lengths[j]) for i in range(0, len(order), mega)]
-        # The longest group goes first so an out-of-memory error shows at step 1, not hours in.
+        # Batches of similar length, in random order: sorted order would feed the model a long-to-short
+        # curriculum within each mega-batch. The longest batch goes first so an out-of-memory error
+        # shows at step 1, not hours in.
         batches = [g[i:i + self.group_size] for g in groups for i in range(0, len(g), self.group_size)]
         if batches:
             longest = max(range(len(batches)), key=lambda b: self.lengths[batches[b][0]])
-            batches[0], batches[longest] = batches[longest], batches[0]
+            first = batches.pop(longest)
+            batches = [first] + [batches[i] for i in torch.randperm(len(batches), generator=gen).tolist()]
         for batch in batches:
             yield from batch
 

@@ -218,3 +218,22 @@ def test_bad_data_names_file_and_line(tmp_path):
     with pytest.raises(DataError) as info:
         train_preset("demo", tmp_path / "run", overrides={"data.train": str(bad)})
     assert "bad.csv" in str(info.value)
+
+
+def test_length_grouped_sampler_is_seeded_grouped_and_shuffled():
+    import random
+
+    from core.trainer import SeededLengthGroupedSampler
+
+    lengths = [random.Random(i).randint(5, 500) for i in range(1000)]
+    sampler = SeededLengthGroupedSampler(lengths, group_size=8, seed=3)
+    first = list(sampler)
+    assert sorted(first) == list(range(1000)) and first == list(sampler)      # a permutation, reproducible
+    assert lengths[first[0]] == max(lengths)                                    # the longest batch first
+    batches = [first[i:i + 8] for i in range(0, 1000, 8)]
+    spread = sum(max(lengths[j] for j in b) - min(lengths[j] for j in b) for b in batches) / len(batches)
+    assert spread < 40                                                          # similar lengths per batch (random: ~390)
+    firsts = [max(lengths[j] for j in b) for b in batches[1:]]
+    assert firsts != sorted(firsts, reverse=True)                               # no long-to-short curriculum
+    sampler.set_epoch(1)
+    assert list(sampler) != first
