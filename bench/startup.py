@@ -3,6 +3,12 @@
 Each sample is a fresh process: the clock starts before the interpreter is launched and stops at the
 window's first paint. The app's plots (pyqtgraph) load right after that first paint; the time until they
 are in place is printed too. Run: python bench/startup.py [--runs 7]   (QT_QPA_PLATFORM=offscreen works)
+
+Both kinds of child start with compiled bytecode for our sources, as an installed app does (pip and PyInstaller
+ship .pyc files; a source checkout writes them on its first start): where PYTHONDONTWRITEBYTECODE is set, as
+in our dev container, every start would otherwise compile gui/ and core/ again (~50 ms here). The children
+write their caches to a temporary PYTHONPYCACHEPREFIX, not into the checkout. --no-bytecode-cache measures
+the compile-every-time case.
 """
 from __future__ import annotations
 
@@ -55,8 +61,11 @@ window.close()
 """
 
 
+ENV: dict[str, str] = {}
+
+
 def sample(mode: str) -> tuple[float, float | None, bool]:
-    env = {**os.environ, "LAPTUNE_BENCH_T0": repr(time.time())}
+    env = {**os.environ, **ENV, "LAPTUNE_BENCH_T0": repr(time.time())}
     out = subprocess.run([sys.executable, "-c", CHILD, mode], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     if out.returncode != 0:
         raise SystemExit(f"{mode} failed:\n{out.stderr[-3000:]}")
@@ -67,7 +76,13 @@ def sample(mode: str) -> tuple[float, float | None, bool]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--no-bytecode-cache", action="store_true", help="compile our sources at every start")
     args = parser.parse_args()
+    if not args.no_bytecode_cache:
+        import tempfile
+
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        ENV["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="laptune-pycache-")
     sample("bare"), sample("app")          # warm the file cache for both
     bare, app, ready, torch = [], [], [], False
     for _ in range(args.runs):             # interleaved, so a busy machine slows both alike
@@ -77,7 +92,8 @@ def main() -> int:
         ready.append(full or paint)
         torch = torch or imported
     b, a, r = statistics.median(bare), statistics.median(app), statistics.median(ready)
-    print(f"platform: {os.environ.get('QT_QPA_PLATFORM') or 'default'}, runs: {args.runs} each (median)")
+    print(f"platform: {os.environ.get('QT_QPA_PLATFORM') or 'default'}, runs: {args.runs} each (median), "
+          f"bytecode: {'compiled at every start' if args.no_bytecode_cache else 'cached, as installed'}")
     print(f"bare QMainWindow first paint:     {b * 1000:7.0f} ms")
     print(f"LapTune main window first paint:  {a * 1000:7.0f} ms")
     print(f"LapTune with plots loaded:        {r * 1000:7.0f} ms")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from core.paths import resource_path, user_data_dir
 
 LANGUAGES = ("en", "zh_CN")
+SWITCH_INTERVAL_S = 0.001
 
 
 def settings() -> QSettings:
@@ -74,6 +75,11 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
     from gui.qt_compat import protect_bool_refcounts
 
     protect_bool_refcounts()     # PySide6 6.12 on Python 3.11 would abort after a few thousand signals
+    # The GUI thread gives up the GIL in every Qt call that may block and must win it back afterwards; while
+    # the run's thread executes Python, each win-back can wait up to the switch interval (default 5 ms), and a
+    # repaint makes dozens of such calls. 1 ms keeps that wait short; training loses little (its heavy work
+    # runs in torch with the GIL released). See docs/benchmarks.md, "GUI startup and responsiveness".
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     app = QApplication.instance()
     if app is None:
         app = QApplication(["laptune"] + list(argv or []))
@@ -128,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     app = ensure_app(argv)
     app.setQuitOnLastWindowClosed(True)
     window = build_main_window()
+    window.preload_runtime = True
     holder = _Holder(app, window)
     window.show()
     code = app.exec()

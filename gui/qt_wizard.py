@@ -409,6 +409,7 @@ class PresetWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.resize(960, 680)
         self.hw = hw
+        self.cpu_gflops: float | None = None   # measured once by the settings page (0.0: could not)
         self.initial_preset = initial_preset
         self.sensor_trace = sensor_trace
         self.preset: str | None = None

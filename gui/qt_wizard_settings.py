@@ -227,23 +227,66 @@ class SettingsPage(_ConfigPage):
     def _update_time(self) -> None:
         if self.resolved is None:
             self.timeLabel.setText("")
+            self.timeLabel.setToolTip("")
             return
         t = self.resolved.config.training
         effective = t.batch_size * t.grad_accum
         report = self.wiz.pages[2].reports.get("train")
-        if t.max_steps and t.max_steps > 0:
-            steps = t.max_steps
-            how = self.tr("{steps} optimizer steps (max steps)").format(steps=steps)
-        elif report is not None and report.n_examples:
+        n: int | None = None
+        if report is not None and report.n_examples:
             n = report.n_examples if self.resolved.config.data.eval or "eval" in self.wiz.pages[2].reports \
                 else int(report.n_examples * (1 - self.resolved.config.data.eval_fraction))
+        if t.max_steps and t.max_steps > 0:
+            how = self.tr("{steps} optimizer steps (max steps)").format(steps=t.max_steps)
+        elif n:
             steps = math.ceil(n / effective) * t.num_epochs
             how = self.tr("about {steps} optimizer steps ({epochs:g} epochs × {n} examples ÷ effective batch {b})").format(
                 steps=int(steps), epochs=t.num_epochs, n=n, b=effective)
         else:
             how = self.tr("unknown number of steps")
-        self.timeLabel.setText(self.tr("Estimated time: {how}. The time per step is measured by the probe, or in the "
-                                       "first steps; the status line then shows the time left.").format(how=how))
+        rough, tooltip = self._rough_time(n)
+        self.timeLabel.setText(self.tr("Estimated time: {rough}{how}.").format(rough=rough, how=how))
+        self.timeLabel.setToolTip(tooltip)
+
+    def _throughput(self, device: str) -> Any:
+        """The device's effective FLOP/s (core/timing.py): a GPU by name, the CPU measured if torch is loaded."""
+        from core import timing
+
+        if device == "cuda":
+            from core.hardware import choose_gpu
+
+            gpu, _ = choose_gpu(self.wiz.hw, self.resolved.config.device.gpu_id)
+            return timing.gpu_throughput(gpu.name, self.resolved.config.memory.precision)
+        if self.wiz.cpu_gflops is None:
+            # 40 ms of matmuls, only when a run already imported torch (never imported here: it takes seconds).
+            self.wiz.cpu_gflops = timing.measure_cpu_gflops(0.04) or 0.0
+        return timing.cpu_throughput(self.wiz.hw.system.cpu_physical_cores, self.wiz.cpu_gflops or None)
+
+    def _rough_time(self, train_examples: int | None) -> tuple[str, str]:
+        """('about 12 min per epoch, 0.6 h in all (rough; ...). ', tooltip), or ('', why not) when it cannot say."""
+        from core.model_arch import ModelConfigError
+        from core.timing import estimate_time
+
+        device, _, _ = self._capacity()
+        try:
+            est = estimate_time(with_local_model(self.resolved.config, self.resolved.preset_path),
+                                self._throughput(device), train_examples=train_examples)
+        except (ModelConfigError, ValueError, OSError, KeyError) as exc:
+            return "", self.tr("No time estimate: {error}").format(error=exc)
+        parts = []
+        if est.seconds_per_epoch is not None:
+            parts.append(self.tr("{t} per epoch").format(t=_span(self, est.seconds_per_epoch)))
+        if est.seconds_total is not None:
+            parts.append(self.tr("{t} in all").format(t=_span(self, est.seconds_total)))
+        if not parts:
+            parts.append(self.tr("about {t} s per optimizer step").format(t=f"{est.seconds_per_step:.2g}"))
+        text = self.tr("{parts} (rough; tick 'probe first' to measure); ").format(parts=", ".join(parts))
+        tooltip = self.tr("{flops:.3g} TFLOP per optimizer step ({tokens} tokens, counted at max sequence length) "
+                          "÷ {rate:.3g} TFLOPS effective + {overhead:g} s fixed cost per micro-batch = {sec:.3g} s per step.\n"
+                          "{source}").format(
+            flops=est.flops_per_step / 1e12, tokens=est.tokens_per_step, rate=est.throughput.flops_per_s / 1e12,
+            overhead=est.throughput.overhead_s, sec=est.seconds_per_step, source=est.throughput.source)
+        return text, tooltip
 
     @Slot()
     def auto_fit(self) -> None:
@@ -276,6 +319,15 @@ class SettingsPage(_ConfigPage):
                 self.fitChanges.addItem(f"  - {suggestion}")
         self.load()
         self.completeChanged.emit()
+
+
+def _span(page: QWizardPage, seconds: float) -> str:
+    """A rough duration in words: 'under a minute', 'about 12 min', 'about 3.4 h'."""
+    if seconds < 60:
+        return page.tr("under a minute")
+    if seconds < 3600:
+        return page.tr("about {n} min").format(n=round(seconds / 60))
+    return page.tr("about {n} h").format(n=f"{seconds / 3600:.1f}")
 
 
 # ---------------------------------------------------------------------------- 5. guard

@@ -180,6 +180,9 @@ def train_job(plan: Any, hardware: Any = None) -> Job:
 
     "Probe first" is the core's probe (core/probe.py): a few real steps at the longest samples first."""
     def job(emit: Callable[[Event], None], control: Control) -> dict:
+        from gui.qt_preload import preload
+
+        preload()        # imports the stack once and freezes it out of the GC's way (see gui/qt_preload.py)
         from core import session
 
         faults = session.Faults(sensor_trace=plan.sensor_trace) if plan.sensor_trace else None
@@ -190,6 +193,9 @@ def train_job(plan: Any, hardware: Any = None) -> Job:
 
 def resume_job(run_dir: str | Path, checkpoint: int | None, sensor_trace: str | None = None) -> Job:
     def job(emit: Callable[[Event], None], control: Control) -> dict:
+        from gui.qt_preload import preload
+
+        preload()
         from core import session
 
         faults = session.Faults(sensor_trace=sensor_trace) if sensor_trace else None

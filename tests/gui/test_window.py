@@ -58,6 +58,9 @@ def test_wizard_pages_with_the_demo(make_window, qtbot):
     assert settings.level == "green", settings.vramBar.format()
     assert "runtime" in settings.vramBar.toolTip()      # the breakdown on hover
     assert "optimizer steps" in settings.timeLabel.text()
+    assert "per epoch" in settings.timeLabel.text() and "in all" in settings.timeLabel.text()   # core/timing.py
+    assert "rough; tick 'probe first' to measure" in settings.timeLabel.text()
+    assert "TFLOP per optimizer step" in settings.timeLabel.toolTip() and "CPU" in settings.timeLabel.toolTip()
     command = wizard.pages[5].commandLine.toPlainText()
     assert command.startswith("laptune train --preset demo") and "--data" not in command   # the preset's own data
     wizard.reject()
@@ -71,6 +74,21 @@ def test_recommended_preset_is_preselected_with_its_reason(make_window, qtbot):
     page = wizard.pages[1]
     assert page.presetCombo.currentText().startswith("★")
     assert "Recommended" in page.reason.text()
+    wizard.reject()
+
+
+def test_settings_page_time_estimate_uses_the_gpu_table(make_window, qtbot):
+    window = make_window("laptop-4060-8gb", initial_preset="demo")
+    window.open_wizard()
+    wizard = window.wizard
+    for _ in range(3):
+        wizard.next()
+    settings = wizard.pages[3]
+    assert settings.objectName() == "settingsPage"
+    tip = settings.timeLabel.toolTip()
+    text = settings.timeLabel.text()
+    assert "per epoch" in text or "per optimizer step" in text, text
+    assert ("RTX 4060" in tip and "TFLOPS" in tip) or "CPU" in tip, tip
     wizard.reject()
 
 
