@@ -73,7 +73,10 @@ def test_sft_with_lora_learns_and_samples(tiny_models, tmp_path, family):
                                 overrides={"model.name_or_path": str(tiny_models[family]), "model.init_from_scratch": False})
     assert summary["status"] == "completed"
     evals = rec.of("eval")
-    assert evals[-1].metrics["eval_loss"] < evals[0].metrics["eval_loss"]
+    losses = _losses(rec)
+    # LoRA on a random 2-layer model: it learns the token statistics in the first steps, then plateaus.
+    assert sum(losses[-3:]) / 3 < sum(losses[:3]) / 3 - 0.02
+    assert evals[-1].metrics["eval_loss"] < 3.7   # below the untrained model's ~3.8 (uniform over 45 tokens)
     assert evals[-1].metrics["eval_perplexity"] == pytest.approx(torch.tensor(evals[-1].metrics["eval_loss"]).exp().item(), rel=1e-4)
     assert all(e.generation and e.generation.startswith("reverse abcd ->") for e in evals)
     assert any("LoRA r=8" in e.message for e in rec.of("status") if e.status == "note")
