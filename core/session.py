@@ -235,7 +235,8 @@ class Session:
         cfg = attempt.config
         transformers.utils.logging.disable_progress_bar()   # our progress display replaces the shard-writing bars
         transformers.set_seed(cfg.training.seed)   # the same initial weights and order on every attempt
-        bundle = build_task(cfg, device, self.preset_dir, self.fixed_padding)
+        # training.dynamic_padding: false pads every batch to max_seq_length, as the seed scripts did.
+        bundle = build_task(cfg, device, self.preset_dir, self.fixed_padding or not cfg.training.dynamic_padding)
         for note in bundle.notes:
             self.log(Status(status="note", message=note))
         if attempt.resume_from is None and not attempt.backoffs:

@@ -87,15 +87,19 @@ def pad_1d(seqs: list[list[int]], value: int, length: int | None = None) -> torc
     return out
 
 
+TOKEN_KEYS = ("input_ids", "attention_mask", "token_type_ids")
+
+
 def pad_batch(features: list[dict[str, Any]], pad_id: int, fixed_length: int | None,
-              pad_values: dict[str, int] | None = None) -> dict[str, torch.Tensor]:
-    """Pad every list field to the longest in the batch (dynamic padding) or to fixed_length (the seeds' way)."""
+              pad_values: dict[str, int] | None = None, fixed_keys: tuple[str, ...] = TOKEN_KEYS) -> dict[str, torch.Tensor]:
+    """Pad every list field to the longest in the batch (dynamic padding) or, for the per-token fields in
+    `fixed_keys`, to fixed_length (the seeds' way)."""
     pad_values = {"input_ids": pad_id, "labels": -100, **(pad_values or {})}
     batch: dict[str, torch.Tensor] = {}
     for key in features[0]:
         values = [f[key] for f in features]
         if isinstance(values[0], list):
-            length = fixed_length if key in ("input_ids", "attention_mask", "token_type_ids") else None
+            length = fixed_length if key in fixed_keys else None
             batch[key] = pad_1d(values, pad_values.get(key, 0), length)
         else:
             batch[key] = torch.tensor(values)

@@ -14,7 +14,7 @@ import torch
 
 from core.config import RunConfig
 from core.modeling import ModelError, freeze_lower_layers, load_config, load_pretrained, load_tokenizer
-from core.tasks.base import ListDataset, TaskBundle, load_split, max_length, pad_batch
+from core.tasks.base import TOKEN_KEYS, ListDataset, TaskBundle, load_split, max_length, pad_batch
 
 SIMPLE_TEMPLATE = (
     "{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] }}\n{% endfor %}"
@@ -145,7 +145,8 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
     pad_id = tokenizer.pad_token_id
 
     def collate(features: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
-        return pad_batch(features, pad_id, limit if fixed_padding else None)
+        # Labels are per token here: they must be padded to the same length as the inputs.
+        return pad_batch(features, pad_id, limit if fixed_padding else None, fixed_keys=TOKEN_KEYS + ("labels",))
 
     prompt = cfg.sft.sample_prompt or (evals[0].messages[0]["content"] if evals else train[0].messages[0]["content"])
 

@@ -240,3 +240,21 @@ def test_length_grouped_sampler_is_seeded_grouped_and_shuffled():
     assert firsts != sorted(firsts, reverse=True)                               # no long-to-short curriculum
     sampler.set_epoch(1)
     assert list(sampler) != first
+
+
+@pytest.mark.parametrize("preset", ["demo", "demo-ner", "demo-sft"])
+def test_fixed_padding_the_seed_way_trains_every_task(tmp_path, preset):
+    """training.dynamic_padding: false pads every batch to max_seq_length (the seeds' way, bench/throughput.py's baseline)."""
+    from core.config import RunConfig
+    from core.session import Device, build_task
+    from core.presets import resolve
+
+    resolved = resolve(preset, env={}, dotenv=None, sets=["dynamic_padding=false"])
+    cfg: RunConfig = resolved.config
+    bundle = build_task(cfg, Device("cpu", None, "fp32", "test"), resolved.preset_path.parent, fixed_padding=True)
+    batch = bundle.collator([bundle.train_dataset[i] for i in range(3)])
+    assert batch["input_ids"].shape[1] == cfg.training.max_seq_length
+    if preset == "demo-sft":
+        assert batch["labels"].shape == batch["input_ids"].shape
+    summary, _ = train_preset(preset, tmp_path / "run", sets=["dynamic_padding=false", "max_steps=2", "save_steps=2", "eval_steps=2"])
+    assert summary["status"] == "completed"
