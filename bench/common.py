@@ -219,9 +219,9 @@ class PadCounter:
     """Counts padded and real tokens of the training batches by wrapping the tasks' `pad_batch`.
 
     With `labels_to_input_length`, causal-LM labels are padded (with -100) to the input length, as the
-    seeds' collators do with padding="max_length": core's pad_batch pads only input_ids/attention_mask/
-    token_type_ids to the fixed length, so SFT with fixed_padding=True fails without it (see
-    docs/benchmarks.md). Counting happens only while `active` (between Trainer start and the last step).
+    seeds' collators do with padding="max_length" (core's SFT collator now does this itself under fixed
+    padding; the wrapper is kept so results stay comparable with the recorded runs). Counting happens
+    only while `active` (between Trainer start and the last step).
     """
 
     MODULES = ("core.tasks.ner_crf", "core.tasks.causal_sft", "core.tasks.classify")
