@@ -1,7 +1,9 @@
 """Live plots (pyqtgraph): loss, eval metrics, learning rate against step; VRAM, temperature, RAM against time.
 
-Events only append to numpy buffers; a 10 Hz timer pushes the changed buffers to their curves, so a
-burst of events costs one redraw. Curves clip to the visible range and downsample (peak mode) so a
+Events only append to numpy buffers; a timer pushes the changed buffers to their curves, one plot per
+tick, so a burst of events costs one redraw. Decorations (pause shading and marks, threshold lines) wait
+for their plot's turn too: a guard pause touches five plots, and repainting them in one event-loop pass
+stalled the GUI for 50-80 ms with 100 000 points per curve (bench/gui_latency.py). Curves clip to the visible range and downsample (peak mode) so a
 curve of 100 000 points draws as fast as one of a thousand. Guard pauses are shaded on the time plots
 and marked on the step plots. Right-click any plot: export it as PNG, or the run's metrics as CSV.
 """
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -25,6 +27,7 @@ DOWNSAMPLE_FACTOR = 2.0   # points drawn per horizontal pixel (pyqtgraph's defau
 MAX_SYMBOLS = 300         # eval points get markers until a curve has this many
 SMOOTHING = 0.9           # EMA weight of the smoothed loss (debiased, as TensorBoard does)
 PAUSE_BRUSH = QColor(255, 165, 0, 60)
+MARK_PEN = pg.mkPen("#ff7f0e", width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#17becf"]
 
 
@@ -71,10 +74,16 @@ class PlotPanel(QWidget):
         specs = [("lossPlot", self.tr("Loss"), self.tr("step")), ("metricPlot", self.tr("Eval metrics"), self.tr("step")),
                  ("lrPlot", self.tr("Learning rate"), self.tr("step")), ("vramPlot", self.tr("VRAM used (%)"), self.tr("minutes")),
                  ("tempPlot", self.tr("Temperature (°C)"), self.tr("minutes")), ("ramPlot", self.tr("RAM used (%)"), self.tr("minutes"))]
+        tips = {"step": self.tr("Dashed orange line: the run was paused here (by the guard or by you).\n"
+                                "Right-click: save this plot as PNG or the run's metrics as CSV."),
+                "time": self.tr("Orange shading: the run was paused (by the guard or by you).\n"
+                                "Horizontal lines: the guard's thresholds (pause, resume, stop).\n"
+                                "Right-click: save this plot as PNG or the run's metrics as CSV.")}
         for i, (name, title, xlabel) in enumerate(specs):
             widget = pg.PlotWidget()
             widget.setObjectName(name)
             widget.setMinimumSize(160, 120)
+            widget.setToolTip(tips["step" if xlabel == self.tr("step") else "time"])
             item = widget.getPlotItem()
             item.setTitle(title, size="9pt")
             item.setLabel("bottom", xlabel)
@@ -86,25 +95,28 @@ class PlotPanel(QWidget):
             self._add_menu(widget)
             grid.addWidget(widget, i // 3, i % 3)
             self.plots[name] = widget
-        for name in ("vramPlot", "ramPlot"):
-            self.plots[name].getPlotItem().setYRange(0, 102, padding=0.02)
+        for name in ("vramPlot", "ramPlot"):     # headroom above 100 % for the label over a 95 % line
+            self.plots[name].getPlotItem().setYRange(0, 110, padding=0.0)
             self.plots[name].getPlotItem().enableAutoRange(axis="y", enable=False)
+        self.plots["tempPlot"].getPlotItem().getViewBox().setDefaultPadding(0.08)   # room for the top line's label
         self.series: dict[str, Series] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.plot_of: dict[str, str] = {}
         self._turn = 0
         self._dirty: set[str] = set()
+        self._pending: dict[str, list[Callable[[], None]]] = {name: [] for name in self.plots}
         self._curve("loss", "lossPlot", self.tr("train loss"), pen=pg.mkPen("#9ecae1", width=1))
         self._curve("loss_smooth", "lossPlot", self.tr("smoothed"), pen=pg.mkPen(COLORS[0], width=2))
         self._curve("eval_loss", "lossPlot", self.tr("eval loss"), pen=pg.mkPen(COLORS[1], width=2), symbol="o", symbolSize=5,
                     symbolBrush=COLORS[1])
         self._curve("lr", "lrPlot", self.tr("learning rate"), pen=pg.mkPen(COLORS[2], width=1))
-        self._curve("vram_used", "vramPlot", self.tr("used"), pen=pg.mkPen(COLORS[0], width=1))
-        self._curve("vram_reserved", "vramPlot", self.tr("reserved by training"), pen=pg.mkPen(COLORS[3], width=1))
+        self._curve("vram_used", "vramPlot", self.tr("used (all programs)"), pen=pg.mkPen(COLORS[0], width=1))
+        self._curve("vram_reserved", "vramPlot", self.tr("this run"), pen=pg.mkPen(COLORS[3], width=1))
         self._curve("gpu_temp", "tempPlot", self.tr("GPU"), pen=pg.mkPen(COLORS[1], width=1))
         self._curve("cpu_temp", "tempPlot", self.tr("CPU"), pen=pg.mkPen(COLORS[4], width=1))
         self._curve("ram", "ramPlot", self.tr("RAM"), pen=pg.mkPen(COLORS[2], width=1))
         self._thresholds: list[pg.InfiniteLine] = []
+        self._home: dict[Any, str] = {}        # decoration -> the plot it belongs to
         self.pause_regions: list[pg.LinearRegionItem] = []
         self.pause_marks: list[pg.InfiniteLine] = []
         self._open_pause: list[pg.LinearRegionItem] | None = None
@@ -139,24 +151,41 @@ class PlotPanel(QWidget):
     def set_guard(self, guard: Any) -> None:
         """Threshold lines from the run's guard settings (pause solid, resume dashed, stop red)."""
         for line in self._thresholds:
-            line.getViewBox() and line.getViewBox().removeItem(line)
+            self._later(self._home[line], lambda line=line: self._remove(line))
         self._thresholds = []
         if guard is None or not guard.enabled:
             return
-        # (plot, y, label, colour, dashed, where along x the label sits: staggered so close lines stay readable)
-        lines = [("vramPlot", guard.vram_pause_frac * 100, self.tr("pause"), "#ff7f0e", False, 0.05),
-                 ("vramPlot", guard.vram_resume_frac * 100, self.tr("resume"), "#2ca02c", True, 0.3),
-                 ("tempPlot", guard.gpu_temp_pause_c, self.tr("pause"), "#ff7f0e", False, 0.05),
-                 ("tempPlot", guard.gpu_temp_resume_c, self.tr("resume"), "#2ca02c", True, 0.05),
-                 ("tempPlot", guard.gpu_temp_stop_c, self.tr("stop"), "#d62728", False, 0.3),
-                 ("ramPlot", guard.ram_pause_frac * 100, self.tr("pause"), "#ff7f0e", False, 0.05),
-                 ("ramPlot", guard.ram_stop_frac * 100, self.tr("stop"), "#d62728", False, 0.3)]
-        for plot, y, label, color, dashed, where in lines:
+        # (plot, y, label, colour, dashed, where along x, label above the line?). The labels sit at the left,
+        # away from the legends (top right); of two lines close together the upper one's label goes above it and
+        # the lower one's below, so their labels never stack (the temperature plot's stop label sits further right).
+        lines = [("vramPlot", guard.vram_pause_frac * 100, self.tr("pause"), "#ff7f0e", False, 0.02, True),
+                 ("vramPlot", guard.vram_resume_frac * 100, self.tr("resume"), "#2ca02c", True, 0.02, False),
+                 ("tempPlot", guard.gpu_temp_pause_c, self.tr("pause"), "#ff7f0e", False, 0.02, True),
+                 ("tempPlot", guard.gpu_temp_resume_c, self.tr("resume"), "#2ca02c", True, 0.02, False),
+                 ("tempPlot", guard.gpu_temp_stop_c, self.tr("stop"), "#d62728", False, 0.3, False),
+                 ("ramPlot", guard.ram_pause_frac * 100, self.tr("pause"), "#ff7f0e", False, 0.02, False),
+                 ("ramPlot", guard.ram_stop_frac * 100, self.tr("stop"), "#d62728", False, 0.02, True)]
+        for plot, y, label, color, dashed, where, above in lines:
             pen = pg.mkPen(color, width=1, style=pg.QtCore.Qt.PenStyle.DashLine if dashed else pg.QtCore.Qt.PenStyle.SolidLine)
+            anchor = (0, 1) if above else (0, 0)
             line = pg.InfiniteLine(pos=y, angle=0, pen=pen, label=f"{label} {y:g}",
-                                   labelOpts={"position": where, "color": color, "anchors": [(0, 0), (0, 0)]})
-            self.plots[plot].addItem(line)
+                                   labelOpts={"position": where, "color": color, "anchors": [anchor, anchor]})
+            self._add(plot, line)
             self._thresholds.append(line)
+
+    # ------------------------------------------------------------ decorations, applied on the plot's turn
+    def _later(self, plot: str, change: Callable[[], None]) -> None:
+        self._pending[plot].append(change)
+
+    def _add(self, plot: str, item: Any) -> None:
+        self._home[item] = plot
+        self._later(plot, lambda: self.plots[plot].addItem(item))
+
+    def _remove(self, item: Any) -> None:
+        self._home.pop(item, None)
+        view = item.getViewBox()
+        if view is not None:
+            view.removeItem(item)
 
     # ------------------------------------------------------------ data in
     def _push(self, key: str, x: float, y: float | None) -> None:
@@ -223,14 +252,15 @@ class PlotPanel(QWidget):
         for plot in ("vramPlot", "tempPlot", "ramPlot"):
             region = pg.LinearRegionItem(values=(x, x), movable=False, brush=PAUSE_BRUSH, pen=pg.mkPen(None))
             region.setZValue(-10)
-            self.plots[plot].addItem(region)
+            self._add(plot, region)
             regions.append(region)
         self.pause_regions.extend(regions)
         self._open_pause = regions
         for plot in ("lossPlot", "lrPlot"):
-            mark = pg.InfiniteLine(pos=step, angle=90, pen=pg.mkPen("#ff7f0e", width=1, style=pg.QtCore.Qt.PenStyle.DashLine),
-                                   label=self.tr("paused"), labelOpts={"position": 0.9, "color": "#ff7f0e"})
-            self.plots[plot].addItem(mark)
+            # Labelled half-way up, right of the line: at the top the label ran into the legend.
+            mark = pg.InfiniteLine(pos=step, angle=90, pen=MARK_PEN, label=self.tr("paused"),
+                                   labelOpts={"position": 0.5, "color": "#ff7f0e", "anchors": [(0, 0.5), (0, 0.5)]})
+            self._add(plot, mark)
             self.pause_marks.append(mark)
 
     def pause_ended(self, t: float) -> None:
@@ -238,7 +268,7 @@ class PlotPanel(QWidget):
             return
         x = self._minutes(t)
         for region in self._open_pause:
-            region.setRegion((region.getRegion()[0], x))
+            self._later(self._home[region], lambda region=region: region.setRegion((region.getRegion()[0], x)))
         self._open_pause = None
 
     @Slot()
@@ -247,17 +277,22 @@ class PlotPanel(QWidget):
         names = list(self.plots)
         for offset in range(len(names)):
             name = names[(self._turn + offset) % len(names)]
-            if any(self.plot_of[key] == name for key in self._dirty) or (
+            if self._pending[name] or any(self.plot_of[key] == name for key in self._dirty) or (
                     self._open_pause is not None and name in ("vramPlot", "tempPlot", "ramPlot")):
                 self._turn = (self._turn + offset + 1) % len(names)
                 self.refresh(name)
                 return
 
     def refresh(self, only: str | None = None) -> None:
-        """Push changed buffers to their curves (of one plot, or all): the only place that touches curves."""
+        """Push changed buffers and decorations to one plot (or all): the only place that touches the plots."""
+        for plot, changes in self._pending.items():
+            if only in (None, plot):
+                self._pending[plot] = []
+                for change in changes:
+                    change()
         if self._open_pause is not None:
-            for region, plot in zip(self._open_pause, ("vramPlot", "tempPlot", "ramPlot")):
-                if only in (None, plot):
+            for region in self._open_pause:
+                if only in (None, self._home[region]):
                     region.setRegion((region.getRegion()[0], self._last_t))
         if not self._dirty:
             return
@@ -275,9 +310,7 @@ class PlotPanel(QWidget):
             series.n = 0
             self._dirty.add(key)
         for item in self.pause_regions + self.pause_marks:
-            vb = item.getViewBox()
-            if vb is not None:
-                vb.removeItem(item)
+            self._later(self._home[item], lambda item=item: self._remove(item))
         self.pause_regions, self.pause_marks, self._open_pause = [], [], None
         self.t0, self._ema, self._ema_n, self._last_t = None, 0.0, 0, 0.0
         self.refresh()

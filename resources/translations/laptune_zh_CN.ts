@@ -974,133 +974,150 @@
 <context>
     <name>PlotPanel</name>
     <message>
-        <location filename="../../gui/qt_plots.py" line="71"/>
+        <location filename="../../gui/qt_plots.py" line="74"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="71"/>
-        <location filename="../../gui/qt_plots.py" line="72"/>
+        <location filename="../../gui/qt_plots.py" line="74"/>
+        <location filename="../../gui/qt_plots.py" line="75"/>
+        <location filename="../../gui/qt_plots.py" line="86"/>
         <source>step</source>
         <translation>步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="71"/>
+        <location filename="../../gui/qt_plots.py" line="74"/>
         <source>Eval metrics</source>
         <translation>评估指标</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="72"/>
+        <location filename="../../gui/qt_plots.py" line="75"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="72"/>
+        <location filename="../../gui/qt_plots.py" line="75"/>
         <source>VRAM used (%)</source>
         <translation>显存占用 (%)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="72"/>
-        <location filename="../../gui/qt_plots.py" line="73"/>
+        <location filename="../../gui/qt_plots.py" line="75"/>
+        <location filename="../../gui/qt_plots.py" line="76"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="73"/>
+        <location filename="../../gui/qt_plots.py" line="76"/>
         <source>Temperature (°C)</source>
         <translation>温度 (°C)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="73"/>
+        <location filename="../../gui/qt_plots.py" line="76"/>
         <source>RAM used (%)</source>
         <translation>内存占用 (%)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="97"/>
+        <location filename="../../gui/qt_plots.py" line="77"/>
+        <source>Dashed orange line: the run was paused here (by the guard or by you).
+Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
+        <translation>橙色虚线：训练在此处暂停（由守护或由你）。
+右键：把此图另存为 PNG，或把本次训练的指标另存为 CSV。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_plots.py" line="79"/>
+        <source>Orange shading: the run was paused (by the guard or by you).
+Horizontal lines: the guard&apos;s thresholds (pause, resume, stop).
+Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
+        <translation>橙色阴影：训练处于暂停（由守护或由你）。
+水平线：守护的阈值（暂停、继续、停止）。
+右键：把此图另存为 PNG，或把本次训练的指标另存为 CSV。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_plots.py" line="108"/>
         <source>train loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="98"/>
+        <location filename="../../gui/qt_plots.py" line="109"/>
         <source>smoothed</source>
         <translation>平滑</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="99"/>
+        <location filename="../../gui/qt_plots.py" line="110"/>
         <source>eval loss</source>
         <translation>评估损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="101"/>
+        <location filename="../../gui/qt_plots.py" line="112"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="102"/>
-        <source>used</source>
-        <translation>已用</translation>
+        <location filename="../../gui/qt_plots.py" line="113"/>
+        <source>used (all programs)</source>
+        <translation>已用（所有程序）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="103"/>
-        <source>reserved by training</source>
-        <translation>训练预留</translation>
+        <location filename="../../gui/qt_plots.py" line="114"/>
+        <source>this run</source>
+        <translation>本次训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="104"/>
+        <location filename="../../gui/qt_plots.py" line="115"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="105"/>
+        <location filename="../../gui/qt_plots.py" line="116"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="106"/>
+        <location filename="../../gui/qt_plots.py" line="117"/>
         <source>RAM</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="132"/>
+        <location filename="../../gui/qt_plots.py" line="144"/>
         <source>Save this plot as PNG...</source>
         <translation>将此图保存为 PNG...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="135"/>
+        <location filename="../../gui/qt_plots.py" line="147"/>
         <source>Save the run&apos;s metrics as CSV...</source>
         <translation>将训练指标保存为 CSV...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="147"/>
-        <location filename="../../gui/qt_plots.py" line="149"/>
-        <location filename="../../gui/qt_plots.py" line="152"/>
+        <location filename="../../gui/qt_plots.py" line="161"/>
+        <location filename="../../gui/qt_plots.py" line="163"/>
+        <location filename="../../gui/qt_plots.py" line="166"/>
         <source>pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="148"/>
-        <location filename="../../gui/qt_plots.py" line="150"/>
+        <location filename="../../gui/qt_plots.py" line="162"/>
+        <location filename="../../gui/qt_plots.py" line="164"/>
         <source>resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="151"/>
-        <location filename="../../gui/qt_plots.py" line="153"/>
+        <location filename="../../gui/qt_plots.py" line="165"/>
+        <location filename="../../gui/qt_plots.py" line="167"/>
         <source>stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="232"/>
+        <location filename="../../gui/qt_plots.py" line="261"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="314"/>
+        <location filename="../../gui/qt_plots.py" line="347"/>
         <source>Save plot</source>
         <translation>保存图表</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="319"/>
+        <location filename="../../gui/qt_plots.py" line="352"/>
         <source>Save metrics</source>
         <translation>保存指标</translation>
     </message>
@@ -1516,10 +1533,6 @@
 {source}</source>
         <translation>{flops:.3g} TFLOP 每优化步（{tokens} 个词元，按最大序列长度计）÷ 有效算力 {rate:.3g} TFLOPS + 每个微批固定开销 {overhead:g} 秒 = 每步 {sec:.3g} 秒。
 {source}</translation>
-    </message>
-    <message>
-        <source>Estimated time: {how}. The time per step is measured by the probe, or in the first steps; the status line then shows the time left.</source>
-        <translation type="vanished">估计时间：{how}。每步用时由“先试探”或最初几步测得；之后状态栏会显示剩余时间。</translation>
     </message>
     <message>
         <location filename="../../gui/qt_wizard_settings.py" line="297"/>
