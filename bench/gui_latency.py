@@ -7,7 +7,7 @@ then a run through the real bridge (RunController, worker QThread) whose job emi
 --real the job is the CPU demo training instead (slower event rate, but real torch work competing for
 the GIL). Before a --real run the app's background preload of torch & co. (gui/qt_preload.py) runs and is
 measured on its own line; --no-preload leaves the imports to the run's worker thread, as before.
-Run: QT_QPA_PLATFORM=offscreen python bench/gui_latency.py [--seconds 10] [--real [--steps 80] | --idle] [--no-preload]
+Run: QT_QPA_PLATFORM=offscreen python bench/gui_latency.py [--seconds 10] [--real [--steps 80] [--trace F] | --idle] [--no-preload]
 """
 from __future__ import annotations
 
@@ -89,6 +89,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--real", action="store_true", help="train the CPU demo instead of the synthetic event stream")
     parser.add_argument("--steps", type=int, default=80, help="training steps of the --real run")
+    parser.add_argument("--trace", help="with --real: replay this sensor trace (e.g. tests/fixtures/traces/hot_gpu_fast.jsonl: "
+                        "the guard pauses and resumes the run)")
     parser.add_argument("--idle", action="store_true", help="no run: the event loop's lateness with the full plots idle")
     parser.add_argument("--no-preload", action="store_true",
                         help="start the run without the app's background preload of torch & co. (the worker imports them)")
@@ -162,7 +164,7 @@ def main() -> int:
     if args.real:
         from gui.qt_wizard import PresetWizard
 
-        wizard = PresetWizard(window.fixed_hw, window, initial_preset="demo",
+        wizard = PresetWizard(window.fixed_hw, window, initial_preset="demo", sensor_trace=args.trace,
                               extra_overrides={"training.max_steps": args.steps, "training.logging_steps": 1, "training.eval_steps": 20})
         plan = wizard.make_plan()
         wizard.deleteLater()

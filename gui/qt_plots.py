@@ -31,6 +31,10 @@ MARK_PEN = pg.mkPen("#ff7f0e", width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#17becf"]
 
 
+def _lower_is_better(metric: str) -> bool:
+    return any(word in metric for word in ("loss", "perplexity", "error", "wer", "cer"))
+
+
 class Series:
     """A growable pair of float arrays; appending is amortised O(1)."""
 
@@ -110,7 +114,7 @@ class PlotPanel(QWidget):
         self._curve("eval_loss", "lossPlot", self.tr("eval loss"), pen=pg.mkPen(COLORS[1], width=2), symbol="o", symbolSize=5,
                     symbolBrush=COLORS[1])
         self._curve("lr", "lrPlot", self.tr("learning rate"), pen=pg.mkPen(COLORS[2], width=1))
-        self._curve("vram_used", "vramPlot", self.tr("used (all programs)"), pen=pg.mkPen(COLORS[0], width=1))
+        self._curve("vram_used", "vramPlot", self.tr("all programs"), pen=pg.mkPen(COLORS[0], width=1))
         self._curve("vram_reserved", "vramPlot", self.tr("this run"), pen=pg.mkPen(COLORS[3], width=1))
         self._curve("gpu_temp", "tempPlot", self.tr("GPU"), pen=pg.mkPen(COLORS[1], width=1))
         self._curve("cpu_temp", "tempPlot", self.tr("CPU"), pen=pg.mkPen(COLORS[4], width=1))
@@ -181,6 +185,10 @@ class PlotPanel(QWidget):
         self._home[item] = plot
         self._later(plot, lambda: self.plots[plot].addItem(item))
 
+    def _legend_corner(self, plot: str, bottom: bool) -> None:
+        """Top right (the default) or bottom right: pyqtgraph anchors a legend by its offset's signs."""
+        self.plots[plot].getPlotItem().legend.setOffset((-4, -4 if bottom else 4))
+
     def _remove(self, item: Any) -> None:
         self._home.pop(item, None)
         view = item.getViewBox()
@@ -219,6 +227,9 @@ class PlotPanel(QWidget):
                 self._push("eval_loss", step, value)
                 continue
             if key not in self.series:
+                if not any(k.startswith("eval_") and k != "eval_loss" for k in self.series) and not _lower_is_better(key):
+                    # Accuracy or F1 climb towards the top right, where the legend would hide them.
+                    self._later("metricPlot", lambda: self._legend_corner("metricPlot", bottom=True))
                 color = COLORS[(len([k for k in self.series if k.startswith("eval_")]) + 2) % len(COLORS)]
                 self._curve(key, "metricPlot", key[5:], pen=pg.mkPen(color, width=2), symbol="o", symbolSize=5,
                             symbolBrush=color)
@@ -257,9 +268,10 @@ class PlotPanel(QWidget):
         self.pause_regions.extend(regions)
         self._open_pause = regions
         for plot in ("lossPlot", "lrPlot"):
-            # Labelled half-way up, right of the line: at the top the label ran into the legend.
+            # Labelled half-way up (at the top the label ran into the legend), on the side of the line
+            # with room: pyqtgraph's default anchors flip the label left of a line in the right half.
             mark = pg.InfiniteLine(pos=step, angle=90, pen=MARK_PEN, label=self.tr("paused"),
-                                   labelOpts={"position": 0.5, "color": "#ff7f0e", "anchors": [(0, 0.5), (0, 0.5)]})
+                                   labelOpts={"position": 0.5, "color": "#ff7f0e"})
             self._add(plot, mark)
             self.pause_marks.append(mark)
 
@@ -306,11 +318,18 @@ class PlotPanel(QWidget):
             curve.setData(x, y)
 
     def clear(self) -> None:
+        """Empty every curve for a new run; the last run's eval metrics leave the plot and its legend."""
+        for key in [k for k in self.series if k.startswith("eval_") and k != "eval_loss"]:
+            curve = self.curves.pop(key)
+            del self.series[key], self.plot_of[key]
+            self._dirty.discard(key)
+            self._later("metricPlot", lambda curve=curve: self.plots["metricPlot"].getPlotItem().removeItem(curve))
         for key, series in self.series.items():
             series.n = 0
             self._dirty.add(key)
         for item in self.pause_regions + self.pause_marks:
             self._later(self._home[item], lambda item=item: self._remove(item))
+        self._later("metricPlot", lambda: self._legend_corner("metricPlot", bottom=False))
         self.pause_regions, self.pause_marks, self._open_pause = [], [], None
         self.t0, self._ema, self._ema_n, self._last_t = None, 0.0, 0, 0.0
         self.refresh()

@@ -1054,8 +1054,8 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
     </message>
     <message>
         <location filename="../../gui/qt_plots.py" line="113"/>
-        <source>used (all programs)</source>
-        <translation>已用（所有程序）</translation>
+        <source>all programs</source>
+        <translation>所有程序</translation>
     </message>
     <message>
         <location filename="../../gui/qt_plots.py" line="114"/>
@@ -1107,17 +1107,17 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="261"/>
+        <location filename="../../gui/qt_plots.py" line="262"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="347"/>
+        <location filename="../../gui/qt_plots.py" line="348"/>
         <source>Save plot</source>
         <translation>保存图表</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="352"/>
+        <location filename="../../gui/qt_plots.py" line="353"/>
         <source>Save metrics</source>
         <translation>保存指标</translation>
     </message>

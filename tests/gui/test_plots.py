@@ -149,3 +149,21 @@ def test_sensor_samples_and_a_resumed_run(panel, tmp_path) -> None:
     rows = (tmp_path / "m.csv").read_text(encoding="utf-8").splitlines()
     assert rows[0] == "step,loss,loss_smoothed,learning_rate,eval_loss,eval_f1"
     assert rows[5].startswith("5,0.4,") and rows[5].endswith(",0.5,0.7") and len(rows) == 9
+
+
+def test_a_new_run_starts_with_its_own_metrics_and_legend(panel) -> None:
+    """Accuracy climbs: its legend moves to the bottom; the next run (perplexity) gets a clean plot, legend on top."""
+    panel.add_eval(10, {"eval_loss": 1.0, "eval_accuracy": 0.5, "eval_macro_f1": 0.4})
+    _ticks_until_idle(panel)
+    legend = panel.plots["metricPlot"].getPlotItem().legend
+    assert [label.text for _, label in legend.items] == ["accuracy", "macro_f1"]
+    view = panel.plots["metricPlot"].getPlotItem().vb
+    assert legend.opts["offset"][1] < 0                 # anchored at the bottom
+    assert legend.mapRectToScene(legend.boundingRect()).center().y() > view.mapRectToScene(view.boundingRect()).center().y()
+    panel.clear()
+    panel.add_eval(10, {"eval_loss": 2.0, "eval_perplexity": 7.4})
+    _ticks_until_idle(panel)
+    assert [label.text for _, label in legend.items] == ["perplexity"]
+    assert legend.opts["offset"][1] > 0                 # back at the top: perplexity falls
+    assert legend.mapRectToScene(legend.boundingRect()).center().y() < view.mapRectToScene(view.boundingRect()).center().y()
+    assert "eval_accuracy" not in panel.series and panel.series["eval_loss"].n == 1
