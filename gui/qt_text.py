@@ -137,8 +137,15 @@ def event_line(event: Event, guard: Any = None) -> str | None:
     return None if text is None else f"{stamp}  {text}"
 
 
+def _known_phrases() -> dict[str, str]:
+    """The core's fixed status messages, in the user's language (the rest keep their English detail)."""
+    return {"training finished": tr("training finished"), "stopped by the user": tr("stopped by the user"),
+            "paused by the user": tr("paused by the user"), "interrupted": tr("interrupted")}
+
+
 def status_text(event: Status) -> str | None:
-    detail = f": {event.message}" if event.message else ""
+    message = _known_phrases().get(event.message, event.message) if event.message else ""
+    detail = f": {message}" if message else ""
     if event.status in ("paused", "resumed") and not is_english():
         detail = ""        # the core's English reason; the guard's line just before says it in words
     lead = {

@@ -5,7 +5,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QPlainTextEdit,
                                QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget, QWizardPage)
@@ -275,9 +275,9 @@ class SettingsPage(_ConfigPage):
             return "", self.tr("No time estimate: {error}").format(error=exc)
         parts = []
         if est.seconds_per_epoch is not None:
-            parts.append(self.tr("{t} per epoch").format(t=_span(self, est.seconds_per_epoch)))
+            parts.append(self.tr("{t} per epoch").format(t=_span(est.seconds_per_epoch)))
         if est.seconds_total is not None:
-            parts.append(self.tr("{t} in all").format(t=_span(self, est.seconds_total)))
+            parts.append(self.tr("{t} in all").format(t=_span(est.seconds_total)))
         if not parts:
             parts.append(self.tr("about {t} s per optimizer step").format(t=f"{est.seconds_per_step:.2g}"))
         text = self.tr("{parts} (rough; tick 'probe first' to measure); ").format(parts=", ".join(parts))
@@ -321,13 +321,16 @@ class SettingsPage(_ConfigPage):
         self.completeChanged.emit()
 
 
-def _span(page: QWizardPage, seconds: float) -> str:
-    """A rough duration in words: 'under a minute', 'about 12 min', 'about 3.4 h'."""
+def _span(seconds: float) -> str:
+    """A rough duration in words: 'under a minute', 'about 12 min', 'about 3.4 h'.
+
+    Outside a class, lupdate would file `page.tr(...)` under a context named "page", which no
+    translation lookup uses: the context is spelled out."""
     if seconds < 60:
-        return page.tr("under a minute")
+        return QCoreApplication.translate("SettingsPage", "under a minute")
     if seconds < 3600:
-        return page.tr("about {n} min").format(n=round(seconds / 60))
-    return page.tr("about {n} h").format(n=f"{seconds / 3600:.1f}")
+        return QCoreApplication.translate("SettingsPage", "about {n} min").format(n=round(seconds / 60))
+    return QCoreApplication.translate("SettingsPage", "about {n} h").format(n=f"{seconds / 3600:.1f}")
 
 
 # ---------------------------------------------------------------------------- 5. guard

@@ -129,132 +129,152 @@
         <translation>试探：已调整微批大小以放入内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="145"/>
+        <location filename="../../gui/qt_text.py" line="142"/>
+        <source>training finished</source>
+        <translation>训练完成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_text.py" line="142"/>
+        <source>stopped by the user</source>
+        <translation>由你停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_text.py" line="143"/>
+        <source>paused by the user</source>
+        <translation>由你暂停</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_text.py" line="143"/>
+        <source>interrupted</source>
+        <translation>被中断</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_text.py" line="152"/>
         <source>Training started</source>
         <translation>训练已开始</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="145"/>
+        <location filename="../../gui/qt_text.py" line="152"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="145"/>
+        <location filename="../../gui/qt_text.py" line="152"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="145"/>
+        <location filename="../../gui/qt_text.py" line="152"/>
         <source>Resumed</source>
         <translation>已继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="146"/>
+        <location filename="../../gui/qt_text.py" line="153"/>
         <source>Finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="146"/>
+        <location filename="../../gui/qt_text.py" line="153"/>
         <source>Stopped (a checkpoint was saved)</source>
         <translation>已停止（已保存检查点）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="146"/>
+        <location filename="../../gui/qt_text.py" line="153"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="147"/>
+        <location filename="../../gui/qt_text.py" line="154"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="147"/>
+        <location filename="../../gui/qt_text.py" line="154"/>
         <source>Probing memory</source>
         <translation>正在试探内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="152"/>
+        <location filename="../../gui/qt_text.py" line="159"/>
         <source>Run folder: {path}</source>
         <translation>运行文件夹：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="159"/>
+        <location filename="../../gui/qt_text.py" line="166"/>
         <source>The settings have a problem</source>
         <translation>设置有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="159"/>
+        <location filename="../../gui/qt_text.py" line="166"/>
         <source>Correct the setting named above in the wizard, then start again.</source>
         <translation>请在向导中修改上面指出的设置，然后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="160"/>
+        <location filename="../../gui/qt_text.py" line="167"/>
         <source>The data file has a problem</source>
         <translation>数据文件有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="160"/>
+        <location filename="../../gui/qt_text.py" line="167"/>
         <source>Fix the file at the line shown, or choose another file in the wizard.</source>
         <translation>请修改文件中指出的那一行，或在向导中选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="161"/>
+        <location filename="../../gui/qt_text.py" line="168"/>
         <source>The model could not be loaded</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="161"/>
+        <location filename="../../gui/qt_text.py" line="168"/>
         <source>Check the model id or folder on the wizard&apos;s Task and model page.</source>
         <translation>请在向导的“任务和模型”页检查模型 ID 或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="162"/>
+        <location filename="../../gui/qt_text.py" line="169"/>
         <source>The run folder has a problem</source>
         <translation>运行文件夹有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="162"/>
+        <location filename="../../gui/qt_text.py" line="169"/>
         <source>Free disk space or choose another folder, then start again.</source>
         <translation>请释放磁盘空间或选择其他文件夹，然后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="163"/>
+        <location filename="../../gui/qt_text.py" line="170"/>
         <source>The run cannot start with these settings</source>
         <translation>使用这些设置无法开始训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="163"/>
+        <location filename="../../gui/qt_text.py" line="170"/>
         <source>Change the settings as suggested, then start again.</source>
         <translation>请按建议修改设置，然后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="164"/>
+        <location filename="../../gui/qt_text.py" line="171"/>
         <source>The sensor trace has a problem</source>
         <translation>传感器回放文件有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="164"/>
+        <location filename="../../gui/qt_text.py" line="171"/>
         <source>Fix the trace file at the line shown.</source>
         <translation>请修改回放文件中指出的那一行。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="165"/>
+        <location filename="../../gui/qt_text.py" line="172"/>
         <source>Out of memory</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="165"/>
+        <location filename="../../gui/qt_text.py" line="172"/>
         <source>Use Auto-fit in the wizard, or a smaller model or batch.</source>
         <translation>请在向导中使用“自动适配”，或换用更小的模型或批大小。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="167"/>
+        <location filename="../../gui/qt_text.py" line="174"/>
         <source>Training stopped because of an error</source>
         <translation>训练因错误而停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="168"/>
+        <location filename="../../gui/qt_text.py" line="175"/>
         <source>Try again; if it happens again, send us the log file named below.</source>
         <translation>请重试；如果再次出现，请把下面的日志文件发给我们。</translation>
     </message>
@@ -481,132 +501,132 @@
 <context>
     <name>GuardPage</name>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="340"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="343"/>
         <source>Guard</source>
         <translation>守护</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="341"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="344"/>
         <source>When to pause, resume or save and stop, so the laptop survives the run.</source>
         <translation>何时暂停、继续或保存并停止，让笔记本安全跑完训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="362"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="365"/>
         <source>Guard on</source>
         <translation>启用守护</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="362"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="365"/>
         <source>Watches the sensors and pauses or stops before the hardware suffers.</source>
         <translation>监视传感器，在硬件受损之前暂停或停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="363"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="366"/>
         <source>Pause at GPU °C</source>
         <translation>GPU 达到此温度暂停 (°C)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="363"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="366"/>
         <source>Laptop GPUs throttle in the high 80s; pausing lets the fans catch up.</source>
         <translation>笔记本 GPU 在 85 °C 以上会降频；暂停能让风扇把温度降下来。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="364"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="367"/>
         <source>Resume below GPU °C</source>
         <translation>GPU 低于此温度继续 (°C)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="364"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="367"/>
         <source>Well below the pause point, so the run does not pause and resume in a loop.</source>
         <translation>要明显低于暂停温度，避免反复暂停和继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="365"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="368"/>
         <source>Save and stop at GPU °C</source>
         <translation>GPU 达到此温度保存并停止 (°C)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="365"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="368"/>
         <source>Near the shutdown limit: save the work before the laptop switches off.</source>
         <translation>接近关机温度：在笔记本关机前保存进度。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="366"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="369"/>
         <source>Pause at VRAM share</source>
         <translation>显存占用达到此比例暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="366"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="369"/>
         <source>Above this share another program may push training into out-of-memory (0.95 = 95 %).</source>
         <translation>超过这个比例时，其他程序可能让训练内存不足（0.95 = 95 %）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="367"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="370"/>
         <source>Resume below VRAM share</source>
         <translation>显存占用低于此比例继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="367"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="370"/>
         <source>Resume once the other program has let go of its memory.</source>
         <translation>等其他程序释放显存后继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="368"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="371"/>
         <source>Pause at RAM share</source>
         <translation>内存占用达到此比例暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="368"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="371"/>
         <source>A full RAM makes the system swap, and everything slows to a crawl.</source>
         <translation>内存占满会让系统使用交换空间，一切都会变得极慢。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="369"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="372"/>
         <source>Resume below RAM share</source>
         <translation>内存占用低于此比例继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="369"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="372"/>
         <source>Resume when memory has been freed.</source>
         <translation>内存释放后继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="370"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="373"/>
         <source>Save and stop at RAM share</source>
         <translation>内存占用达到此比例保存并停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="370"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="373"/>
         <source>Just before the system would kill the process for lack of memory.</source>
         <translation>在系统因内存不足而杀掉进程之前。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="371"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="374"/>
         <source>Save and stop below battery %</source>
         <translation>电池低于此电量保存并停止 (%)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="371"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="374"/>
         <source>On battery, save the work before the laptop runs flat.</source>
         <translation>使用电池时，在电量耗尽前保存进度。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="372"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="375"/>
         <source>Warn when unplugged</source>
         <translation>拔掉电源时警告</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="372"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="375"/>
         <source>A laptop on battery throttles its GPU, and the run slows down.</source>
         <translation>笔记本用电池时会给 GPU 降频，训练会变慢。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="373"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="376"/>
         <source>Longest pause (minutes)</source>
         <translation>最长暂停时间（分钟）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="373"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="376"/>
         <source>A pause this long means something is wrong: save and stop instead of waiting for ever.</source>
         <translation>暂停这么久说明出了问题：保存并停止，而不是一直等待。</translation>
     </message>
@@ -974,57 +994,57 @@
 <context>
     <name>PlotPanel</name>
     <message>
-        <location filename="../../gui/qt_plots.py" line="74"/>
+        <location filename="../../gui/qt_plots.py" line="78"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="74"/>
-        <location filename="../../gui/qt_plots.py" line="75"/>
-        <location filename="../../gui/qt_plots.py" line="86"/>
+        <location filename="../../gui/qt_plots.py" line="78"/>
+        <location filename="../../gui/qt_plots.py" line="79"/>
+        <location filename="../../gui/qt_plots.py" line="90"/>
         <source>step</source>
         <translation>步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="74"/>
+        <location filename="../../gui/qt_plots.py" line="78"/>
         <source>Eval metrics</source>
         <translation>评估指标</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="75"/>
+        <location filename="../../gui/qt_plots.py" line="79"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="75"/>
+        <location filename="../../gui/qt_plots.py" line="79"/>
         <source>VRAM used (%)</source>
         <translation>显存占用 (%)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="75"/>
-        <location filename="../../gui/qt_plots.py" line="76"/>
+        <location filename="../../gui/qt_plots.py" line="79"/>
+        <location filename="../../gui/qt_plots.py" line="80"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="76"/>
+        <location filename="../../gui/qt_plots.py" line="80"/>
         <source>Temperature (°C)</source>
         <translation>温度 (°C)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="76"/>
+        <location filename="../../gui/qt_plots.py" line="80"/>
         <source>RAM used (%)</source>
         <translation>内存占用 (%)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="77"/>
+        <location filename="../../gui/qt_plots.py" line="81"/>
         <source>Dashed orange line: the run was paused here (by the guard or by you).
 Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>橙色虚线：训练在此处暂停（由守护或由你）。
 右键：把此图另存为 PNG，或把本次训练的指标另存为 CSV。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="79"/>
+        <location filename="../../gui/qt_plots.py" line="83"/>
         <source>Orange shading: the run was paused (by the guard or by you).
 Horizontal lines: the guard&apos;s thresholds (pause, resume, stop).
 Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
@@ -1033,91 +1053,91 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 右键：把此图另存为 PNG，或把本次训练的指标另存为 CSV。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="108"/>
+        <location filename="../../gui/qt_plots.py" line="112"/>
         <source>train loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="109"/>
+        <location filename="../../gui/qt_plots.py" line="113"/>
         <source>smoothed</source>
         <translation>平滑</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="110"/>
+        <location filename="../../gui/qt_plots.py" line="114"/>
         <source>eval loss</source>
         <translation>评估损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="112"/>
+        <location filename="../../gui/qt_plots.py" line="116"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="113"/>
+        <location filename="../../gui/qt_plots.py" line="117"/>
         <source>all programs</source>
         <translation>所有程序</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="114"/>
+        <location filename="../../gui/qt_plots.py" line="118"/>
         <source>this run</source>
         <translation>本次训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="115"/>
+        <location filename="../../gui/qt_plots.py" line="119"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="116"/>
+        <location filename="../../gui/qt_plots.py" line="120"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="117"/>
+        <location filename="../../gui/qt_plots.py" line="121"/>
         <source>RAM</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="144"/>
+        <location filename="../../gui/qt_plots.py" line="148"/>
         <source>Save this plot as PNG...</source>
         <translation>将此图保存为 PNG...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="147"/>
+        <location filename="../../gui/qt_plots.py" line="151"/>
         <source>Save the run&apos;s metrics as CSV...</source>
         <translation>将训练指标保存为 CSV...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="161"/>
-        <location filename="../../gui/qt_plots.py" line="163"/>
-        <location filename="../../gui/qt_plots.py" line="166"/>
+        <location filename="../../gui/qt_plots.py" line="165"/>
+        <location filename="../../gui/qt_plots.py" line="167"/>
+        <location filename="../../gui/qt_plots.py" line="170"/>
         <source>pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="162"/>
-        <location filename="../../gui/qt_plots.py" line="164"/>
+        <location filename="../../gui/qt_plots.py" line="166"/>
+        <location filename="../../gui/qt_plots.py" line="168"/>
         <source>resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="165"/>
-        <location filename="../../gui/qt_plots.py" line="167"/>
+        <location filename="../../gui/qt_plots.py" line="169"/>
+        <location filename="../../gui/qt_plots.py" line="171"/>
         <source>stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="262"/>
+        <location filename="../../gui/qt_plots.py" line="273"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="348"/>
+        <location filename="../../gui/qt_plots.py" line="366"/>
         <source>Save plot</source>
         <translation>保存图表</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="353"/>
+        <location filename="../../gui/qt_plots.py" line="371"/>
         <source>Save metrics</source>
         <translation>保存指标</translation>
     </message>
@@ -1201,22 +1221,22 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="386"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="389"/>
         <source>Review</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="387"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="390"/>
         <source>Every setting and where it came from. Start training runs exactly this.</source>
         <translation>所有设置及其来源。“开始训练”将完全按此运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="393"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="396"/>
         <source>The same run from a terminal:</source>
         <translation>在终端中运行同样的训练：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="400"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="403"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -1559,6 +1579,21 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <source>Even the smallest settings do not fit. What would fit:</source>
         <translation>即使最小的设置也放不下。可以这样做：</translation>
     </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="330"/>
+        <source>under a minute</source>
+        <translation>不到一分钟</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="332"/>
+        <source>about {n} min</source>
+        <translation>约 {n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="333"/>
+        <source>about {n} h</source>
+        <translation>约 {n} 小时</translation>
+    </message>
 </context>
 <context>
     <name>TaskModelPage</name>
@@ -1674,24 +1709,6 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <location filename="../../gui/qt_wizard_settings.py" line="57"/>
         <source>auto</source>
         <translation>自动</translation>
-    </message>
-</context>
-<context>
-    <name>page</name>
-    <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="327"/>
-        <source>under a minute</source>
-        <translation>不到一分钟</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="329"/>
-        <source>about {n} min</source>
-        <translation>约 {n} 分钟</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="330"/>
-        <source>about {n} h</source>
-        <translation>约 {n} 小时</translation>
     </message>
 </context>
 </TS>

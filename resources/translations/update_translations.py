@@ -26,7 +26,7 @@ def main(compile_only: bool = False) -> int:
     for lang in LANGUAGES:
         ts = HERE / f"laptune_{lang}.ts"
         if not compile_only:
-            subprocess.run([tool("pyside6-lupdate"), *sources, "-ts", str(ts)], check=True)
+            subprocess.run([tool("pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(ts)], check=True)
         subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(HERE / f"laptune_{lang}.qm")], check=True)
     return 0
 

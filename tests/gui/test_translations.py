@@ -41,6 +41,29 @@ def test_every_message_is_translated_with_its_placeholders() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_every_context_is_one_the_app_looks_up() -> None:
+    """tr() looks a string up under its class's name (PySide6 walks the MRO); module-level helpers use "".
+    A `page.tr(...)` outside a class lands under a context named "page" that no lookup uses: English in the
+    Chinese UI (it happened to the wizard's time estimate)."""
+    classes = {m.group(1) for path in (ROOT / "gui").glob("*.py")
+               for m in re.finditer(r"^class (\w+)", path.read_text(encoding="utf-8"), re.M)}
+    contexts = {c.findtext("name") or "" for c in ET.parse(TS).getroot().iter("context")}
+    assert contexts - classes - {""} == set()
+
+
+def test_the_time_estimate_is_translated(qapp) -> None:
+    from gui.app import Translations
+    from gui.qt_wizard_settings import _span
+
+    translations = Translations(qapp)
+    translations.install("zh_CN")
+    try:
+        assert (_span(30), _span(600), _span(7200)) == ("不到一分钟", "约 10 分钟", "约 2.0 小时")
+    finally:
+        translations.install("en")
+    assert _span(30) == "under a minute"
+
+
 @pytest.mark.skipif(_tool("pyside6-lupdate") is None, reason="pyside6-lupdate is not installed (it ships with PySide6)")
 def test_the_ts_file_has_every_string_of_gui(tmp_path) -> None:
     """lupdate over gui/*.py adds nothing new: no tr() string is missing from the translation source."""

@@ -158,10 +158,16 @@ def test_guard_messages_in_chinese(make_window):
     action = GuardAction(action="pause", rule="gpu_temp", value=88.0, threshold=85.0,
                          message="GPU 88 °C ≥ 85 °C: paused; resumes below 75 °C")
     assert guard_text(action, GuardSection()) == "GPU 88 °C ≥ 85 °C：已暂停；降到 75 °C 以下时继续"
+    from core.events import Status
+    from gui.qt_text import status_text
+
+    finished = Status(status="completed", message="training finished")
+    assert "训练完成" in status_text(finished) and "training" not in status_text(finished)
     from gui.app import build_main_window
 
     build_main_window(None, language="en").deleteLater()
     assert guard_text(action, GuardSection()) == action.message
+    assert status_text(finished) == "Finished: training finished"
 
 
 def test_startup_imports_no_torch_and_shows_plots():
