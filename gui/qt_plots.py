@@ -1,11 +1,12 @@
 """Live plots (pyqtgraph): loss, eval metrics, learning rate against step; VRAM, temperature, RAM against time.
 
 Events only append to numpy buffers; a timer pushes the changed buffers to their curves, one plot per
-tick, so a burst of events costs one redraw. Decorations (pause shading and marks, threshold lines) wait
-for their plot's turn too: a guard pause touches five plots, and repainting them in one event-loop pass
-stalled the GUI for 50-80 ms with 100 000 points per curve (bench/gui_latency.py). Curves clip to the visible range and downsample (peak mode) so a
-curve of 100 000 points draws as fast as one of a thousand. Guard pauses are shaded on the time plots
-and marked on the step plots. Right-click any plot: export it as PNG, or the run's metrics as CSV.
+tick, so a burst of events costs one redraw. Decorations (pause shading and marks, threshold lines)
+wait for their plot's turn too: a guard pause touches five plots, and repainting them in one pass of
+the event loop stalled the GUI for 50-90 ms with 100 000 points per curve (bench/gui_latency.py).
+Curves clip to the visible range and downsample (peak mode) so a curve of 100 000 points draws as fast
+as one of a thousand. Guard pauses are shaded on the time plots and marked on the step plots.
+Right-click any plot: export it as PNG, or the run's metrics as CSV.
 """
 from __future__ import annotations
 
