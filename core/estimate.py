@@ -380,10 +380,14 @@ def _terms(p: _Plan) -> tuple[dict[str, int], dict[str, str]]:
     # 9. The optimizer step runs after backward has freed the activations. Trainer's "adamw_torch" is
     # torch's foreach AdamW on CUDA, which allocates sqrt(exp_avg_sq) for every trained weight at once
     # (4 bytes each); it raises the peak only where it exceeds the per-step memory it replaces.
+    # Computed from the rounded terms it replaces, so the total stays exactly flat (never a byte lower)
+    # when a bigger batch only moves memory from this term into the activations.
     step = p.trainable * 4.0 if (cuda and p.optimizer == "adamw") else 0.0
-    terms["optimizer_step"] = max(0.0, step - transient * (1 + share))
+    out = {k: int(round(v)) for k, v in terms.items()}
+    freed = sum(out[k] for k in ("activations", "logits", "weight_copies", "allocator_overhead"))
+    out["optimizer_step"] = max(0, int(round(step)) - freed)
     explain["optimizer_step"] = "foreach AdamW's temporary beyond the freed activations" if step else "no large temporaries"
-    return {k: int(round(v)) for k, v in terms.items()}, explain
+    return out, explain
 
 
 def _optimizer_bytes(p: _Plan) -> float:
