@@ -16,6 +16,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "resources" / "demo"
 
+# Property tests: random examples on a developer's machine (each run explores new ones, and a failure is
+# saved to .hypothesis/ and replayed first next time); CI (.ci/run sets HYPOTHESIS_PROFILE=ci) draws the
+# same examples every run, so a landing never depends on the draw. A failure found either way becomes an
+# @example in its test.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+_hypothesis_settings.register_profile("dev", print_blob=True)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
 
 def _save_tiny(folder: Path, family: str) -> Path:
     import torch
