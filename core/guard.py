@@ -9,7 +9,8 @@ Rules (thresholds from ``GuardSection``; a trigger is "reading ≥ threshold", a
 
 - ``gpu_temp``: pause at ``gpu_temp_pause_c``, resume below ``gpu_temp_resume_c``.
 - ``gpu_temp_critical``: stop at ``gpu_temp_stop_c``.
-- ``vram``: pause at ``vram_pause_frac`` of VRAM used, resume below ``vram_resume_frac``.
+- ``vram``: pause at ``vram_pause_frac`` of VRAM used, resume below ``vram_resume_frac``. "Used" leaves out
+  the blocks this run's CUDA allocator keeps cached for reuse (see ``_VramInUse``).
 - ``ram``: pause at ``ram_pause_frac``, resume below ``ram_resume_frac``; ``ram_critical``: stop at ``ram_stop_frac``.
 - ``battery``: on battery with charge below ``battery_stop_pct``: stop.
 - ``on_battery``: warn when the charger is unplugged; again after each re-plug and unplug.
@@ -54,8 +55,27 @@ class _Metric:
         return float(value)
 
 
+@dataclass(frozen=True)
+class _VramInUse(_Metric):
+    """VRAM used (NVML), less what this run's CUDA caching allocator holds free for its own reuse.
+
+    After a step the allocator keeps the freed activations' blocks reserved, so NVML can show a run that
+    fits comfortably at 97 % "used". Counting that cache as pressure made the vram rule pause, free the
+    cache (used drops), resume, refill it in the next step and pause again, every step. Memory the
+    run can reuse is not pressure; other programs' memory and our live tensors are. Replayed readings
+    (``--simulate-sensors``) are taken as they are, and so is a reading without the allocator's figures."""
+
+    def read(self, sample: Sample) -> float | None:
+        used = super().read(sample)
+        reserved, allocated, total = sample.torch_reserved_bytes, sample.torch_allocated_bytes, sample.vram_total_bytes
+        if used is None or self.field in sample.simulated or reserved is None or allocated is None or not total:
+            return used
+        return max(0.0, used - max(0, reserved - allocated) / total)
+
+
 _GPU = _Metric("GPU", "gpu_temp_c", "°C", 1.0)
 _VRAM = _Metric("VRAM", "vram_used_frac", "%", 100.0)
+_VRAM_IN_USE = _VramInUse("VRAM", "vram_used_frac", "%", 100.0)
 _RAM = _Metric("RAM", "ram_used_frac", "%", 100.0)
 
 
@@ -85,7 +105,7 @@ class Guard:
         self._windows = platform == "win32"
         self._pause_rules = (
             _PauseRule("gpu_temp", _GPU, cfg.gpu_temp_pause_c, cfg.gpu_temp_resume_c),
-            _PauseRule("vram", _VRAM, cfg.vram_pause_frac, cfg.vram_resume_frac,
+            _PauseRule("vram", _VRAM_IN_USE, cfg.vram_pause_frac, cfg.vram_resume_frac,
                        verb="paused and freeing the CUDA cache"),
             _PauseRule("ram", _RAM, cfg.ram_pause_frac, cfg.ram_resume_frac),
         )

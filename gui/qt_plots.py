@@ -82,7 +82,9 @@ class PlotPanel(QWidget):
         tips = {"step": self.tr("Dashed orange line: the run was paused here (by the guard or by you).\n"
                                 "Right-click: save this plot as PNG or the run's metrics as CSV."),
                 "time": self.tr("Orange shading: the run was paused (by the guard or by you).\n"
-                                "Horizontal lines: the guard's thresholds (pause, resume, stop).\n"
+                                "Horizontal lines: the guard's thresholds (pause, resume, stop). For VRAM the guard\n"
+                                "leaves out what this run keeps cached for its own reuse, so 'all programs' may sit\n"
+                                "above the pause line without a pause.\n"
                                 "Right-click: save this plot as PNG or the run's metrics as CSV.")}
         for i, (name, title, xlabel) in enumerate(specs):
             widget = pg.PlotWidget()

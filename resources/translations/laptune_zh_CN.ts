@@ -994,150 +994,153 @@
 <context>
     <name>PlotPanel</name>
     <message>
-        <location filename="../../gui/qt_plots.py" line="78"/>
+        <location filename="../../gui/qt_plots.py" line="79"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="78"/>
         <location filename="../../gui/qt_plots.py" line="79"/>
-        <location filename="../../gui/qt_plots.py" line="90"/>
+        <location filename="../../gui/qt_plots.py" line="80"/>
+        <location filename="../../gui/qt_plots.py" line="93"/>
         <source>step</source>
         <translation>步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="78"/>
+        <location filename="../../gui/qt_plots.py" line="79"/>
         <source>Eval metrics</source>
         <translation>评估指标</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="79"/>
+        <location filename="../../gui/qt_plots.py" line="80"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="79"/>
+        <location filename="../../gui/qt_plots.py" line="80"/>
         <source>VRAM used (%)</source>
         <translation>显存占用 (%)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="79"/>
         <location filename="../../gui/qt_plots.py" line="80"/>
+        <location filename="../../gui/qt_plots.py" line="81"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="80"/>
+        <location filename="../../gui/qt_plots.py" line="81"/>
         <source>Temperature (°C)</source>
         <translation>温度 (°C)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="80"/>
+        <location filename="../../gui/qt_plots.py" line="81"/>
         <source>RAM used (%)</source>
         <translation>内存占用 (%)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="81"/>
+        <location filename="../../gui/qt_plots.py" line="82"/>
         <source>Dashed orange line: the run was paused here (by the guard or by you).
 Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>橙色虚线：训练在此处暂停（由守护或由你）。
 右键：把此图另存为 PNG，或把本次训练的指标另存为 CSV。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="83"/>
+        <location filename="../../gui/qt_plots.py" line="84"/>
         <source>Orange shading: the run was paused (by the guard or by you).
-Horizontal lines: the guard&apos;s thresholds (pause, resume, stop).
+Horizontal lines: the guard&apos;s thresholds (pause, resume, stop). For VRAM the guard
+leaves out what this run keeps cached for its own reuse, so &apos;all programs&apos; may sit
+above the pause line without a pause.
 Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>橙色阴影：训练处于暂停（由守护或由你）。
-水平线：守护的阈值（暂停、继续、停止）。
+水平线：守护的阈值（暂停、继续、停止）。对显存，守护不计本次训练为自己复用而缓存的部分，
+所以“所有程序”的曲线可能高于暂停线而不暂停。
 右键：把此图另存为 PNG，或把本次训练的指标另存为 CSV。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="112"/>
+        <location filename="../../gui/qt_plots.py" line="115"/>
         <source>train loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="113"/>
+        <location filename="../../gui/qt_plots.py" line="116"/>
         <source>smoothed</source>
         <translation>平滑</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="114"/>
+        <location filename="../../gui/qt_plots.py" line="117"/>
         <source>eval loss</source>
         <translation>评估损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="116"/>
+        <location filename="../../gui/qt_plots.py" line="119"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="117"/>
+        <location filename="../../gui/qt_plots.py" line="120"/>
         <source>all programs</source>
         <translation>所有程序</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="118"/>
+        <location filename="../../gui/qt_plots.py" line="121"/>
         <source>this run</source>
         <translation>本次训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="119"/>
+        <location filename="../../gui/qt_plots.py" line="122"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="120"/>
+        <location filename="../../gui/qt_plots.py" line="123"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="121"/>
+        <location filename="../../gui/qt_plots.py" line="124"/>
         <source>RAM</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="148"/>
+        <location filename="../../gui/qt_plots.py" line="151"/>
         <source>Save this plot as PNG...</source>
         <translation>将此图保存为 PNG...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="151"/>
+        <location filename="../../gui/qt_plots.py" line="154"/>
         <source>Save the run&apos;s metrics as CSV...</source>
         <translation>将训练指标保存为 CSV...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="165"/>
-        <location filename="../../gui/qt_plots.py" line="167"/>
+        <location filename="../../gui/qt_plots.py" line="168"/>
         <location filename="../../gui/qt_plots.py" line="170"/>
+        <location filename="../../gui/qt_plots.py" line="173"/>
         <source>pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="166"/>
-        <location filename="../../gui/qt_plots.py" line="168"/>
+        <location filename="../../gui/qt_plots.py" line="169"/>
+        <location filename="../../gui/qt_plots.py" line="171"/>
         <source>resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="169"/>
-        <location filename="../../gui/qt_plots.py" line="171"/>
+        <location filename="../../gui/qt_plots.py" line="172"/>
+        <location filename="../../gui/qt_plots.py" line="174"/>
         <source>stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="273"/>
+        <location filename="../../gui/qt_plots.py" line="276"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="366"/>
+        <location filename="../../gui/qt_plots.py" line="369"/>
         <source>Save plot</source>
         <translation>保存图表</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="371"/>
+        <location filename="../../gui/qt_plots.py" line="374"/>
         <source>Save metrics</source>
         <translation>保存指标</translation>
     </message>

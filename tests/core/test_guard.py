@@ -114,6 +114,31 @@ def test_vram_pause_frees_cache_and_resumes_under_90() -> None:
     assert guard.state == "run"
 
 
+def test_vram_cached_by_this_run_is_not_pressure() -> None:
+    """A run that fits sits at 97 % NVML "used" with 1 GiB of its own cache: no pause, so no
+    pause / free-cache / resume / refill cycle every step. Other programs' memory still counts."""
+    gib = 1024**3
+
+    def reading(used_gib: float, reserved_gib: float, allocated_gib: float, **extra) -> Sample:
+        return Sample(vram_used_bytes=int(used_gib * gib), vram_total_bytes=8 * gib, vram_used_frac=used_gib / 8,
+                      torch_reserved_bytes=int(reserved_gib * gib), torch_allocated_bytes=int(allocated_gib * gib), **extra)
+
+    guard, _ = make_guard()
+    for _ in range(5):
+        assert guard.observe(reading(7.76, reserved_gib=6.5, allocated_gib=5.5)) == []   # 97 % used, 84.5 % in use
+    # Another program now holds 0.9 GiB of it (our cache down to 0.1 GiB, NVML still 97 %): 95.75 % in use,
+    # pause; freeing our cache cannot bring that down, only the other program can.
+    [pause] = guard.observe(reading(7.76, reserved_gib=5.6, allocated_gib=5.5))
+    assert (pause.rule, round(pause.value, 4)) == ("vram", 0.9575)
+    assert pause.message == "VRAM 96 % ≥ 95 %: paused and freeing the CUDA cache; resumes below 90 %"
+    assert guard.observe(reading(7.66, reserved_gib=5.5, allocated_gib=5.5)) == []     # cache freed: 95.75 % still
+    [resume] = guard.observe(reading(7.0, reserved_gib=5.5, allocated_gib=5.5))        # the other program quit
+    assert resume.action == "resume" and resume.value == 0.875
+    # A replayed reading is taken as it is, allocator figures or not.
+    [pause] = guard.observe(reading(7.76, reserved_gib=6.5, allocated_gib=5.5, simulated=["vram_used_frac"]))
+    assert pause.value == 0.97
+
+
 def test_ram_pause_resume_and_critical_stop() -> None:
     guard, _ = make_guard()
     [pause] = guard.observe(Sample(ram_used_frac=0.91))
