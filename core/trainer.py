@@ -68,7 +68,9 @@ class SeededLengthGroupedSampler(Sampler[int]):
     def __iter__(self):
         gen = torch.Generator().manual_seed(self.seed + self.epoch)
         order = torch.randperm(len(self.lengths), generator=gen).tolist()
-        mega = self.group_size * 50
+        # Mega-batches of up to 50 groups, but at least four per epoch (transformers' rule): with one
+        # mega-batch a small data set was sorted whole, so every epoch had exactly the same batches.
+        mega = self.group_size * max(1, min(len(self.lengths) // (4 * self.group_size), 50))
         groups = [sorted(order[i:i + mega], key=lambda j: -self.lengths[j]) for i in range(0, len(order), mega)]
         # Batches of similar length, in random order: sorted order would feed the model a long-to-short
         # curriculum within each mega-batch. The longest batch goes first so an out-of-memory error

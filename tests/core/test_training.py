@@ -242,6 +242,25 @@ def test_length_grouped_sampler_is_seeded_grouped_and_shuffled():
     assert list(sampler) != first
 
 
+def test_length_grouped_batches_change_from_epoch_to_epoch_on_small_data():
+    """300 samples in groups of 16: not one sorted mega-batch (the same batches every epoch) but several."""
+    import random
+
+    from core.trainer import SeededLengthGroupedSampler
+
+    lengths = [random.Random(i).randint(5, 120) for i in range(300)]
+    sampler = SeededLengthGroupedSampler(lengths, group_size=16, seed=0)
+
+    def batches(epoch: int) -> set[frozenset[int]]:
+        sampler.set_epoch(epoch)
+        order = list(sampler)
+        assert sorted(order) == list(range(300))
+        return {frozenset(order[i:i + 16]) for i in range(0, 300, 16)}
+
+    first, second = batches(0), batches(1)
+    assert len(first & second) <= 2            # one sorted mega-batch would give the same 19 batches
+
+
 @pytest.mark.parametrize("preset", ["demo", "demo-ner", "demo-sft"])
 def test_fixed_padding_the_seed_way_trains_every_task(tmp_path, preset):
     """training.dynamic_padding: false pads every batch to max_seq_length (the seeds' way, bench/throughput.py's baseline)."""
