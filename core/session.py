@@ -7,6 +7,7 @@ and a stop request (save a checkpoint, then stop). Everything it does is an even
 """
 from __future__ import annotations
 
+import math
 import os
 import time
 import traceback
@@ -383,7 +384,15 @@ def _best_checkpoint(checkpoints: list[Any], bundle: Any) -> Any:
     scored = [c for c in checkpoints if c.complete and key in c.metrics]
     if not scored:
         return None
-    return max(scored, key=lambda c: c.metrics[key] if higher else -c.metrics[key])
+
+    def rank(c: Any) -> tuple[float, float]:
+        # Ties on the metric (accuracy 1.0 at several checkpoints) go to the lower eval loss, not the earliest.
+        primary = c.metrics[key] if higher else -c.metrics[key]
+        loss = c.metrics.get("eval_loss")
+        tie = -loss if isinstance(loss, (int, float)) and math.isfinite(loss) and key != "eval_loss" else float("-inf")
+        return primary, tie
+
+    return max(scored, key=rank)
 
 
 def _last_loss(rd: RunDir) -> float | None:
