@@ -5,12 +5,13 @@ This script checks what a user *sees*, on an X11 desktop with a real XEmbed tray
 
     Xvfb :77 -screen 0 1366x768x24 &  DISPLAY=:77 trayer --edge bottom --align right --width 120 \\
         --widthtype pixel --height 28 &
-    DISPLAY=:77 .venv/bin/python docs/screenshots/check_tray.py
+    DISPLAY=:77 .venv/bin/python docs/screenshots/check_tray.py [--out FOLDER]
 
 It runs the CPU demo with a replayed hot-GPU trace, screenshots the whole screen when the guard's pause
 balloon is up (tray-paused-en.png), closes the window choosing "keep running in the tray" (the window must
 hide, the icon stay, a balloon say training goes on: tray-hidden-en.png), clicks the icon with xdotool
 (the window must come back), and waits for the run to finish (tray-finished-en.png). Prints each check; exits 1 if one fails.
+Screenshots go to docs/screenshots/ unless --out names another folder (tests/gui/test_tray_desktop.py).
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def wait_for(predicate, timeout: float) -> bool:
 
 
 def main() -> int:
+    out = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else HERE
     os.environ.setdefault("LAPTUNE_HOME", tempfile.mkdtemp(prefix="laptune-tray-"))
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QSystemTrayIcon
@@ -63,8 +65,8 @@ def main() -> int:
             failures.append(what)
 
     def screen(name: str) -> None:
-        app.primaryScreen().grabWindow(0).save(str(HERE / name))
-        print(f"     saved docs/screenshots/{name}")
+        app.primaryScreen().grabWindow(0).save(str(out / name))
+        print(f"     saved {out / name}")
 
     check(QSystemTrayIcon.isSystemTrayAvailable(), "the desktop has a system tray")
     window = build_main_window(fake_probe("laptop-4060-8gb"), language="en")
