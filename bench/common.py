@@ -243,8 +243,8 @@ class PadCounter:
         original = base.pad_batch
 
         def pad_batch(features: list[dict[str, Any]], pad_id: int, fixed_length: int | None,
-                      pad_values: dict[str, int] | None = None) -> dict[str, torch.Tensor]:
-            batch = original(features, pad_id, fixed_length, pad_values)
+                      pad_values: dict[str, int] | None = None, **options: Any) -> dict[str, torch.Tensor]:
+            batch = original(features, pad_id, fixed_length, pad_values, **options)
             labels = batch.get("labels")
             if (self.labels_to_input_length and labels is not None and labels.dim() == 2
                     and labels.shape[1] < batch["input_ids"].shape[1]):
