@@ -271,10 +271,11 @@ class PlotPanel(QWidget):
         self.pause_regions.extend(regions)
         self._open_pause = regions
         for plot in ("lossPlot", "lrPlot"):
-            # Labelled half-way up (at the top the label ran into the legend), on the side of the line
-            # with room: pyqtgraph's default anchors flip the label left of a line in the right half.
+            # Labelled a quarter of the way up (higher, it ran into the legend, whose three rows reach
+            # almost half-way down), on the side of the line with room: pyqtgraph's default anchors put
+            # the label left of a line in the right half of the plot.
             mark = pg.InfiniteLine(pos=step, angle=90, pen=MARK_PEN, label=self.tr("paused"),
-                                   labelOpts={"position": 0.5, "color": "#ff7f0e"})
+                                   labelOpts={"position": 0.25, "color": "#ff7f0e"})
             self._add(plot, mark)
             self.pause_marks.append(mark)
 

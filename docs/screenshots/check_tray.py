@@ -5,7 +5,7 @@ This script checks what a user *sees*, on an X11 desktop with a real XEmbed tray
 
     Xvfb :77 -screen 0 1366x768x24 &  DISPLAY=:77 trayer --edge bottom --align right --width 120 \\
         --widthtype pixel --height 28 &
-    DISPLAY=:77 .venv/bin/python docs/screenshots/check_tray.py [--out FOLDER]
+    DISPLAY=:77 .venv/bin/python docs/screenshots/check_tray.py [--out FOLDER] [--language zh_CN]
 
 It runs the CPU demo with a replayed hot-GPU trace, screenshots the whole screen when the guard's pause
 balloon is up (tray-paused-en.png), closes the window choosing "keep running in the tray" (the window must
@@ -49,6 +49,8 @@ def wait_for(predicate, timeout: float) -> bool:
 
 def main() -> int:
     out = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else HERE
+    language = sys.argv[sys.argv.index("--language") + 1] if "--language" in sys.argv else "en"
+    suffix = "en" if language == "en" else "zh"
     os.environ.setdefault("LAPTUNE_HOME", tempfile.mkdtemp(prefix="laptune-tray-"))
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QSystemTrayIcon
@@ -69,7 +71,7 @@ def main() -> int:
         print(f"     saved {out / name}")
 
     check(QSystemTrayIcon.isSystemTrayAvailable(), "the desktop has a system tray")
-    window = build_main_window(fake_probe("laptop-4060-8gb"), language="en")
+    window = build_main_window(fake_probe("laptop-4060-8gb"), language=language)
     window.wizard_defaults = {"initial_preset": "demo", "sensor_trace": str(TRACE),
                               "extra_overrides": {"training.max_steps": 400, "training.logging_steps": 1,
                                                   "training.eval_steps": 100, "training.save_steps": 100}}
@@ -83,26 +85,29 @@ def main() -> int:
     window.plan = plan
     window.start_plan(plan)
 
-    paused = wait_for(lambda: any("paused" in title for title, _ in window.notifier.sent), 180)
+    def sent(title: str) -> bool:    # the window's own (translated) notification title
+        return any(t == window.tr(title) for t, _ in window.notifier.sent)
+
+    paused = wait_for(lambda: sent("LapTune paused training"), 180)
     check(paused, "a guard pause sends a tray notification")
     pump(1.0)
-    screen("tray-paused-en.png")
+    screen(f"tray-paused-{suffix}.png")
 
     # Close during the run: the question appears; click "Keep training in the background" as a user would.
     def answer() -> None:
         box = app.activeModalWidget()
         check(box is not None and box.objectName() == "closeDialog", "closing during a run asks first")
         if box is not None:
-            screen("tray-close-question-en.png")
-            keep = [b for b in box.buttons() if "background" in b.text()]
+            screen(f"tray-close-question-{suffix}.png")
+            keep = [b for b in box.buttons() if b.text() == window.dialogs.tr("Keep training in the background")]
             (keep[0] if keep else box.buttons()[-1]).click()
 
     QTimer.singleShot(800, answer)
     window.close()
     pump(1.0)
     check(not window.isVisible() and window.controller.active, "closing with 'keep running' hides the window; training goes on")
-    check(any("keeps training" in title for title, _ in window.notifier.sent), "a notification says training goes on")
-    screen("tray-hidden-en.png")
+    check(sent("LapTune keeps training"), "a notification says training goes on")
+    screen(f"tray-hidden-{suffix}.png")
 
     # Click the icon in the tray with the X server's pointer (xdotool), as a user would.
     where = window.notifier.tray.geometry().center()
@@ -115,9 +120,9 @@ def main() -> int:
     check(window.isVisible(), "clicking the tray icon brings the window back")
 
     finished = wait_for(lambda: not window.controller.active, 300)
-    check(finished and any("finished" in title for title, _ in window.notifier.sent), "the end of the run sends a notification")
+    check(finished and sent("LapTune finished training"), "the end of the run sends a notification")
     pump(1.0)
-    screen("tray-finished-en.png")
+    screen(f"tray-finished-{suffix}.png")
     print("notifications sent:", *[f"  {title}: {text}" for title, text in window.notifier.sent], sep="\n")
     window.close()
     return 1 if failures else 0
