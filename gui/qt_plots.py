@@ -122,6 +122,8 @@ class PlotPanel(QWidget):
         self._curve("gpu_temp", "tempPlot", self.tr("GPU"), pen=pg.mkPen(COLORS[1], width=1))
         self._curve("cpu_temp", "tempPlot", self.tr("CPU"), pen=pg.mkPen(COLORS[4], width=1))
         self._curve("ram", "ramPlot", self.tr("RAM"), pen=pg.mkPen(COLORS[2], width=1))
+        for name in ("lrPlot", "ramPlot"):          # one curve, named by the title: a legend would only hide it
+            self.plots[name].getPlotItem().legend.setVisible(False)
         self._thresholds: list[pg.InfiniteLine] = []
         self._home: dict[Any, str] = {}        # decoration -> the plot it belongs to
         self.pause_regions: list[pg.LinearRegionItem] = []
