@@ -20,31 +20,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
 TRACE = ROOT / "tests" / "fixtures" / "traces" / "hot_gpu_fast.jsonl"
 
-
-def pump(seconds: float) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.02)
-
-
-def wait_for(predicate, timeout: float) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        pump(0.1)
-        if predicate():
-            return True
-    return False
+from make_screenshots import pump, wait_for  # noqa: E402  (the same event-loop helpers)
 
 
 def main() -> int:
