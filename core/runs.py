@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import threading
@@ -42,6 +43,21 @@ class CheckpointInfo:
     train_loss: float | None = None
     metrics: dict[str, float] = field(default_factory=dict)
     best: bool = False
+
+
+def best_checkpoint(checkpoints: list[CheckpointInfo], metric: str = "eval_loss",
+                    greater_is_better: bool = False) -> CheckpointInfo | None:
+    """The complete checkpoint with the best `metric`; ties (accuracy 1.0 at several checkpoints) go to
+    the lower eval loss, not the earliest. None when no complete checkpoint has the metric."""
+    scored = [c for c in checkpoints if c.complete and metric in c.metrics]
+
+    def rank(c: CheckpointInfo) -> tuple[float, float]:
+        primary = c.metrics[metric] if greater_is_better else -c.metrics[metric]
+        loss = c.metrics.get("eval_loss")
+        tie = -loss if isinstance(loss, (int, float)) and math.isfinite(loss) and metric != "eval_loss" else float("-inf")
+        return primary, tie
+
+    return max(scored, key=rank) if scored else None
 
 
 def is_rank_zero() -> bool:

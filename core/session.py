@@ -7,7 +7,6 @@ and a stop request (save a checkpoint, then stop). Everything it does is an even
 """
 from __future__ import annotations
 
-import math
 import os
 import time
 import traceback
@@ -17,7 +16,7 @@ from typing import Any
 
 from core.config import RunConfig
 from core.events import Backoff, Control, Emit, GuardAction, Sample, Status
-from core.runs import EventLog, RunDir, RunError, is_rank_zero, new_run_path
+from core.runs import EventLog, RunDir, RunError, best_checkpoint, is_rank_zero, new_run_path
 
 
 class SessionError(ValueError):
@@ -353,7 +352,8 @@ class Session:
 
             self.peak_memory = max(self.peak_memory, psutil.Process().memory_info().rss)
         checkpoints = self.rd.checkpoints()
-        best = _best_checkpoint(checkpoints, bundle)
+        best = (best_checkpoint(checkpoints, bundle.metric_for_best, bundle.greater_is_better) if bundle is not None
+                else best_checkpoint(checkpoints))
         evals = [e for e in self.rd.read_events() if e.get("type") == "eval"]
         summary = {
             "status": status,
@@ -376,23 +376,6 @@ class Session:
         self.log(Status(status=status, message=message, run_dir=str(self.rd.path), error_type=error_type))
         self.log.close()
         return summary
-
-
-def _best_checkpoint(checkpoints: list[Any], bundle: Any) -> Any:
-    key = bundle.metric_for_best if bundle is not None else "eval_loss"
-    higher = bundle.greater_is_better if bundle is not None else False
-    scored = [c for c in checkpoints if c.complete and key in c.metrics]
-    if not scored:
-        return None
-
-    def rank(c: Any) -> tuple[float, float]:
-        # Ties on the metric (accuracy 1.0 at several checkpoints) go to the lower eval loss, not the earliest.
-        primary = c.metrics[key] if higher else -c.metrics[key]
-        loss = c.metrics.get("eval_loss")
-        tie = -loss if isinstance(loss, (int, float)) and math.isfinite(loss) and key != "eval_loss" else float("-inf")
-        return primary, tie
-
-    return max(scored, key=rank)
 
 
 def _last_loss(rd: RunDir) -> float | None:

@@ -281,17 +281,14 @@ def test_fixed_padding_the_seed_way_trains_every_task(tmp_path, preset):
 
 def test_best_checkpoint_breaks_metric_ties_by_eval_loss():
     """Accuracy 1.0 at steps 30, 60 and 90: the best is the one with the lowest eval loss, not the first."""
-    from types import SimpleNamespace
+    from core.runs import CheckpointInfo, best_checkpoint
 
-    from core.session import _best_checkpoint
+    def ckpt(step: int, **metrics: float) -> CheckpointInfo:
+        return CheckpointInfo(path=Path(f"checkpoint-{step}"), step=step, complete=True, metrics=metrics)
 
-    def ckpt(step: int, **metrics: float) -> SimpleNamespace:
-        return SimpleNamespace(step=step, complete=True, metrics=metrics)
-
-    accuracy = SimpleNamespace(metric_for_best="eval_accuracy", greater_is_better=True)
     checkpoints = [ckpt(30, eval_accuracy=1.0, eval_loss=0.73), ckpt(60, eval_accuracy=1.0, eval_loss=0.02),
                    ckpt(90, eval_accuracy=1.0, eval_loss=float("nan")), ckpt(120, eval_accuracy=0.9, eval_loss=0.01)]
-    assert _best_checkpoint(checkpoints, accuracy).step == 60
-    loss = SimpleNamespace(metric_for_best="eval_loss", greater_is_better=False)
-    assert _best_checkpoint(checkpoints[:2] + checkpoints[3:], loss).step == 120
-    assert _best_checkpoint([ckpt(10, eval_accuracy=0.5)], accuracy).step == 10
+    assert best_checkpoint(checkpoints, "eval_accuracy", greater_is_better=True).step == 60
+    assert best_checkpoint(checkpoints[:2] + checkpoints[3:]).step == 120            # by eval loss
+    assert best_checkpoint([ckpt(10, eval_accuracy=0.5)], "eval_accuracy", True).step == 10
+    assert best_checkpoint([ckpt(10, eval_accuracy=0.5)]) is None
