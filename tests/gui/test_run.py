@@ -34,7 +34,8 @@ def test_start_pause_resume_stop_resume_from_checkpoint_finish(make_window, qtbo
     qtbot.waitUntil(lambda: window.state == "paused", timeout=30_000)
     assert "Paused" in window.statusLine.text()
     assert window.buttons["resumeButton"].isEnabled() and not window.buttons["pauseButton"].isEnabled()
-    assert plots.pause_regions                                      # the pause is shaded
+    qtbot.waitUntil(lambda: bool(plots.pause_regions) and all(r.getViewBox() is not None for r in plots.pause_regions),
+                    timeout=5_000)                                  # the pause is shaded on the time plots
     window.buttons["resumeButton"].click()
     qtbot.waitUntil(lambda: window.state == "running", timeout=30_000)
 
@@ -90,7 +91,8 @@ def test_guard_pause_from_a_sensor_trace_and_close_during_run(make_window, qtbot
     qtbot.waitUntil(lambda: "Paused by the guard" in window.statusLine.text(), timeout=LONG)
     assert "GPU 88 °C ≥ 85 °C: paused; resumes below 75 °C" in window.statusLine.text()
     assert "GPU 88 °C ≥ 85 °C" in window.logPanel.toPlainText()
-    qtbot.waitUntil(lambda: bool(plots.pause_regions), timeout=30_000)
+    qtbot.waitUntil(lambda: bool(plots.pause_regions) and all(r.getViewBox() is not None for r in plots.pause_regions),
+                    timeout=30_000)                                 # ... and on the plots
     assert plots.series["gpu_temp"].n > 0
     assert any("paused" in title for title, _ in window.notifier.sent)
     qtbot.waitUntil(lambda: "resumed" in window.logPanel.toPlainText(), timeout=30_000)
