@@ -19,11 +19,11 @@ def _give_streams() -> None:
     if sys.stdout is not None and sys.stderr is not None:
         return
     if len(sys.argv) > 1:
-        from core.selftest import attach_parent_console
+        from core.cli.selftest import attach_parent_console
 
         if attach_parent_console():
             return
-    from core.paths import logs_dir
+    from core.config.paths import logs_dir
 
     try:
         folder = logs_dir()

@@ -7,7 +7,7 @@ from a fixed seed, so two runs of a benchmark train on the same bytes.
   mostly short with a long tail, and a 4-layer BERT (hidden 256) with a character vocabulary.
 - ``make_sft``: chat conversations of 1-4 rounds, 20-700 tokens, and a 4-layer Llama (hidden 256)
   with a word-level tokenizer (one token per word, so lengths are easy to control).
-- ``timed_run``: one ``core.session.run`` whose training throughput is measured from the run's own
+- ``timed_run``: one ``core.train.session.run`` whose training throughput is measured from the run's own
   events: from the "started" status (Trainer's on_train_begin) to the Log event of the last step.
   Evaluation and the checkpoint save happen after that Log event, so they are not in the time.
 """
@@ -224,7 +224,7 @@ class PadCounter:
     only while `active` (between Trainer start and the last step).
     """
 
-    MODULES = ("core.tasks.ner_crf", "core.tasks.causal_sft", "core.tasks.classify")
+    MODULES = ("core.train.tasks.ner_crf", "core.train.tasks.causal_sft", "core.train.tasks.classify")
 
     def __init__(self, labels_to_input_length: bool = False) -> None:
         self.labels_to_input_length = labels_to_input_length
@@ -238,7 +238,7 @@ class PadCounter:
 
         import torch
 
-        from core.tasks import base
+        from core.train.tasks import base
 
         original = base.pad_batch
 
@@ -270,7 +270,7 @@ class PadCounter:
 
 
 def resolve_config(preset: str, overrides: dict[str, Any]):
-    from core.presets import resolve
+    from core.config.presets import resolve
 
     # env={} and dotenv=None: a shell variable or a .env file must not change the benchmark.
     return resolve(preset, env={}, dotenv=None, overrides=overrides)
@@ -278,12 +278,12 @@ def resolve_config(preset: str, overrides: dict[str, Any]):
 
 def timed_run(label: str, preset: str, overrides: dict[str, Any], run_dir: Path, *, fixed_padding: bool = False,
               patch: Callable[[], Callable[[], None]] | None = None, counter: PadCounter | None = None) -> RunResult:
-    """Train once through core.session.run. Times are taken when the events arrive (an event's own `t`
+    """Train once through core.train.session.run. Times are taken when the events arrive (an event's own `t`
     is when it was created): from the "started" status, which EventCallback sends from Trainer's
     on_train_begin, to the Log event of step max_steps, which Trainer sends before the final evaluation
     and checkpoint save. So model loading, tokenising, evaluation and saving are not in the time."""
-    from core.events import Log, Status
-    from core.session import run
+    from core.record.events import Log, Status
+    from core.train.session import run
 
     resolved = resolve_config(preset, overrides)
     cfg = resolved.config

@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from core.estimate import GIB, Estimate, EstimateSettings, estimate  # noqa: E402
-from core.model_arch import load_model_config, parse_arch  # noqa: E402
+from core.memory.estimate import GIB, Estimate, EstimateSettings, estimate  # noqa: E402
+from core.memory.model_arch import load_model_config, parse_arch  # noqa: E402
 
 HEADING = "## Memory estimator vs the seeds' figures"
 TOLERANCE = 0.20
@@ -157,7 +157,7 @@ to 8 even an unfrozen BERT-base's activations grow by \
 outside the training process: the desktop and other programs on the same GPU (the 4 GB fake profile has 0.3 GiB in \
 use at idle), a larger context without lazy kernel loading (667 MB instead of 287 MB, pytorch PR #86509), and \
 memory the caching allocator keeps after evaluation. The round 2.0/2.5/3.0/3.5 steps read as impressions rather \
-than readings; the constants were not bent to meet them, and the OOM back-off in core/session.py covers the risk \
+than readings; the constants were not bent to meet them, and the OOM back-off in core/train/session.py covers the risk \
 that they are real.""",
         "B": """**B (seed 002, plan 3).** The seed's "8-10 GB" is its author's expectation for the fallback plan; the \
 estimate, 18 % over its top, keeps the fp32 embeddings and LM head that the failed run implies (note C).""",

@@ -6,10 +6,10 @@
 Three configurations of the same run (the NER benchmark workload of bench/throughput.py: a 4-layer
 BERT + CRF, preset ner-bert-crf-cpu with LapTune's defaults, no evaluation):
 
-- ``sensors+guard``: the default. core.session starts the SensorLoop thread (every
+- ``sensors+guard``: the default. core.train.session starts the SensorLoop thread (every
   guard.sample_interval_s = 0.5 s: psutil RAM/swap/CPU temperature/battery, NVML on a GPU, the CUDA
   allocator), each reading goes to events.jsonl (thinned to one a second) and through Guard.observe.
-- ``guard-off``: ``guard.enabled: false``. core/session.py `_start_sensors` still starts the SensorLoop
+- ``guard-off``: ``guard.enabled: false``. core/train/session.py `_start_sensors` still starts the SensorLoop
   and still logs every reading; only Guard.observe (and any action) is skipped. So this measures the
   guard's decision logic alone.
 - ``no-sensors``: no sensor thread at all. core has no switch for that, so this benchmark replaces
@@ -45,8 +45,7 @@ AMPLIFIED = "amplified"   # sensors+guard reading every --amplify-interval secon
 
 def no_sensor_patch():
     """Make Session._start_sensors start nothing (no thread, no guard), in this process only."""
-    from core import session
-
+    from core.train import session
     original = session.Session._start_sensors
 
     def start_nothing(self, device):
@@ -66,10 +65,10 @@ def sensor_iteration_cost(work: Path, gpu_index: int | None, n: int = 200, round
     """CPU and wall milliseconds of one sensor iteration as the session runs it: SensorLoop.read(),
     Guard.observe(), and EventLog (which writes at most one sample a second). Median of `rounds`
     interleaved rounds of `n` calls each."""
-    from core.config import GuardSection
-    from core.guard import Guard
-    from core.runs import EventLog
-    from core.sensors import SensorLoop
+    from core.config.schema import GuardSection
+    from core.machine.guard import Guard
+    from core.record.runs import EventLog
+    from core.machine.sensors import SensorLoop
 
     loop = SensorLoop(lambda s: None, gpu_index=gpu_index)
     guard = Guard(GuardSection())
@@ -125,12 +124,12 @@ def main(argv: list[str] | None = None) -> int:
 def _bench(args: argparse.Namespace, work: Path) -> int:
     import torch
 
-    from core.config import GuardSection
+    from core.config.schema import GuardSection
 
     interval = GuardSection().sample_interval_s
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s); {args.reps} interleaved repetition(s) of "
           f"{', '.join(CONFIGS)}; sensor interval {interval} s", flush=True)
-    # The GPU the session would train on reads NVML too (core.session.choose_device picks it).
+    # The GPU the session would train on reads NVML too (core.train.setup.choose_device picks it).
     gpu_index = 0 if torch.cuda.is_available() else None
     micro = sensor_iteration_cost(work, gpu_index)
     where = f"GPU {gpu_index}" if gpu_index is not None else "no GPU"

@@ -28,7 +28,7 @@ INTERVAL_MS = 5
 
 
 def synthetic_job(seconds: float, start_step: int, t0: float):
-    from core.events import Eval, GuardAction, Log, Sample, Status
+    from core.record.events import Eval, GuardAction, Log, Sample, Status
 
     def job(emit, control) -> dict:
         rng = random.Random(0)
@@ -100,7 +100,7 @@ def main() -> int:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from core.hardware import fake_probe
+    from core.machine.fakes import fake_probe
     from gui.app import build_main_window, ensure_app
     from gui.qt_worker import train_job
 

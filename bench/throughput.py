@@ -6,7 +6,7 @@
 
 For each task it builds data with a generator (mostly short samples with a long tail) and a small
 random-weight model under a temporary folder, then trains each configuration through
-``core.session.run`` for the same number of optimizer steps: exactly one epoch (or --epochs), so
+``core.train.session.run`` for the same number of optimizer steps: exactly one epoch (or --epochs), so
 every configuration trains on every sample equally often. Configurations run interleaved (A B, B A, ...) so a
 change in machine load hits both; the ratio of each pair is taken, and the median pair is printed.
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Q
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from core.paths import resource_path, user_data_dir
+from core.config.paths import resource_path, user_data_dir
 
 LANGUAGES = ("en", "zh_CN")
 SWITCH_INTERVAL_S = 0.001

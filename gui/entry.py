@@ -1,6 +1,6 @@
 """The `laptune` console script: the command line of core/, plus the desktop app when called bare.
 
-core/ never imports gui/ (a test checks it), so this thin entry hands core.cli a way to start the app.
+core/ never imports gui/ (a test checks it), so this thin entry hands core.cli.main a way to start the app.
 Nothing here imports Qt until the app is actually started.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ def build_window():
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.cli import main as cli_main
+    from core.cli.main import main as cli_main
 
     return cli_main(sys.argv[1:] if argv is None else argv, app_launcher=launch_app, window_builder=build_window)
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QSpi
 
 def field_info(dotted: str) -> Any:
     """The pydantic FieldInfo of a dotted RunConfig path (e.g. training.batch_size)."""
-    from core.config import RunConfig
+    from core.config.schema import RunConfig
 
     model: Any = RunConfig
     info = None

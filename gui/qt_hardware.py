@@ -17,8 +17,8 @@ ProbeSource = Callable[[], Any]
 
 
 class SensorPoller(QObject):
-    sample = Signal(object)      # core.events.Sample
-    snapshot = Signal(object)    # core.hardware.HardwareSnapshot
+    sample = Signal(object)      # core.record.events.Sample
+    snapshot = Signal(object)    # core.machine.snapshot.HardwareSnapshot
 
     def __init__(self, probe_source: ProbeSource | None, fixed: Any = None, interval_ms: int = 1000) -> None:
         super().__init__()
@@ -57,7 +57,7 @@ class SensorPoller(QObject):
             snap = self._probe_source()
         else:
             return
-        from core.hardware import choose_gpu
+        from core.machine.hardware import choose_gpu
 
         gpu, _ = choose_gpu(snap)
         self.gpu_index = gpu.index if gpu is not None and self._fixed is None else None
@@ -67,7 +67,7 @@ class SensorPoller(QObject):
     def _tick(self) -> None:
         if self.paused:
             return
-        from core.sensors import read_once
+        from core.machine.sensors import read_once
 
         self._ticks += 1
         if self._ticks % 10 == 0 and self._fixed is None:
@@ -103,7 +103,7 @@ class HardwarePanel(QGroupBox):
 
     @Slot(object)
     def on_snapshot(self, snap: Any) -> None:
-        from core.hardware import choose_gpu
+        from core.machine.hardware import choose_gpu
 
         self.snapshot_value = snap
         gpu, _ = choose_gpu(snap)

@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
 
     def resume_from(self, run_dir: str, step: int | None) -> None:
         """Continue a run from a checkpoint; its plots continue from where they were."""
-        from core.runs import RunDir
+        from core.record.runs import RunDir
 
         rd = RunDir.open(run_dir)
         self.guard_cfg = rd.read_config().guard
@@ -249,7 +249,7 @@ class MainWindow(QMainWindow):
     def open_resume_dialog(self) -> None:
         if self.state != "idle":
             return
-        from core.paths import default_runs_dir
+        from core.config.paths import default_runs_dir
 
         runs = [r for r in list_runs(self.runsView.base or default_runs_dir())] if (self.runsView.base or default_runs_dir()).exists() else []
         if not runs:
@@ -281,7 +281,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def open_run(self, path: str) -> None:
-        from core.runs import RunDir, RunError
+        from core.record.runs import RunDir, RunError
 
         if self.state != "idle":
             return
@@ -449,6 +449,6 @@ class MainWindow(QMainWindow):
 
 
 def _default_probe() -> Any:
-    from core.hardware import probe
+    from core.machine.hardware import probe
 
     return probe()

@@ -342,7 +342,7 @@ class PlotPanel(QWidget):
 
     def load_events(self, events: list[dict[str, Any]]) -> None:
         """Draw a finished (or earlier part of a) run from its events.jsonl records."""
-        from core.events import event_from_dict
+        from core.record.events import event_from_dict
 
         for data in events:
             try:

@@ -1,4 +1,4 @@
-"""Import the training stack (torch, transformers, scipy, core.session...) before a run needs it, off the GUI thread.
+"""Import the training stack (torch, transformers, scipy, core.train.session...) before a run needs it, off the GUI thread.
 
 Why: importing torch and transformers takes seconds, and a Python thread that imports holds the GIL in
 long C calls (loading and initialising extension modules, unmarshalling code), so the GUI thread cannot
@@ -21,8 +21,8 @@ import time
 
 MODULES = (
     "torch", "transformers", "transformers.trainer", "transformers.training_args", "accelerate",
-    "core.session", "core.trainer", "core.callbacks", "core.guard", "core.sensors", "core.modeling", "core.probe",
-    "core.tasks.classify", "core.tasks.ner_crf", "core.tasks.causal_sft",
+    "core.train.session", "core.train.trainer", "core.train.callbacks", "core.machine.guard", "core.machine.sensors", "core.train.modeling", "core.train.probe",
+    "core.train.tasks.classify", "core.train.tasks.ner_crf", "core.train.tasks.causal_sft",
 )
 # Imported lazily by the libraries above at the first model build or step; costly (scipy.stats, sympy).
 OPTIONAL = ("peft", "torch.fx", "sympy", "scipy.stats", "sklearn.metrics", "seqeval.metrics")

@@ -53,7 +53,7 @@ class ResumeDialog(QDialog):
 
     @Slot()
     def _load(self) -> None:
-        from core.runs import RunDir, RunError
+        from core.record.runs import RunDir, RunError
 
         self.table.setRowCount(0)
         path = self.runCombo.currentData()

@@ -31,7 +31,7 @@ def list_runs(base: Path) -> list[dict[str, Any]]:
     """Every run folder under base, newest first, with what the history shows."""
     import yaml
 
-    from core.runs import RunDir
+    from core.record.runs import RunDir
 
     rows = []
     for run_yaml in base.glob("*/run.yaml"):
@@ -74,7 +74,7 @@ class RunsView(QTreeWidget):
 
     @Slot()
     def reload(self, base: Path | None = None) -> None:
-        from core.paths import default_runs_dir
+        from core.config.paths import default_runs_dir
 
         self.base = base or self.base or default_runs_dir()
         self.clear()

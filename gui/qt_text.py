@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QLocale
 
 if TYPE_CHECKING:
-    from core.events import Event, GuardAction, Status
+    from core.record.events import Event, GuardAction, Status
 
 GIB = 1024**3
 
@@ -110,7 +110,7 @@ def guard_text(action: GuardAction, guard: Any = None) -> str:
 
 def event_line(event: Event, guard: Any = None) -> str | None:
     """The log panel's line for an event (None: not worth a line, e.g. sensor samples)."""
-    from core.events import Backoff, Checkpoint, Eval, GuardAction, Log, Status
+    from core.record.events import Backoff, Checkpoint, Eval, GuardAction, Log, Status
 
     stamp = time.strftime("%H:%M:%S", time.localtime(event.t))
     text: str | None = None

@@ -1,7 +1,7 @@
 """The preset wizard (`presetWizard`): hardware -> task and model -> data -> settings -> guard -> review.
 
 Every page reads and changes one thing, the wizard's overrides ({dotted field: value}); the config is
-always `core.presets.resolve(preset, overrides=...)`, so the wizard never decides anything the core
+always `core.config.presets.resolve(preset, overrides=...)`, so the wizard never decides anything the core
 would decide differently. Pages 4-6 live in gui/qt_wizard_settings.py.
 """
 from __future__ import annotations
@@ -51,8 +51,8 @@ class RunPlan:
 
 def read_model_info(name_or_path: str, preset_dir: Path | None, config_file: str | None) -> tuple[dict | None, str | None]:
     """(model config.json, None) or (None, why it cannot be read) -- offline only."""
-    from core.model_arch import ModelConfigError, load_model_config
-    from core.modeling import ModelError, resolve_model_path
+    from core.memory.model_arch import ModelConfigError, load_model_config
+    from core.train.modeling import ModelError, resolve_model_path
 
     try:
         path = resolve_model_path(name_or_path, preset_dir)
@@ -80,8 +80,8 @@ class HardwarePage(QWizardPage):
         layout.addWidget(self.details)
 
     def initializePage(self) -> None:
-        from core.hardware import choose_gpu
-        from core.recommend import hardware_tier
+        from core.machine.hardware import choose_gpu
+        from core.memory.recommend import hardware_tier
 
         hw = self.wiz.hw
         gpu, why = choose_gpu(hw)
@@ -149,8 +149,8 @@ class TaskModelPage(QWizardPage):
     def initializePage(self) -> None:
         if self._filled:
             return
-        from core.presets import list_presets
-        from core.recommend import recommend_all
+        from core.config.presets import list_presets
+        from core.memory.recommend import recommend_all
 
         self.infos = [i for i in list_presets() if i.config is not None]
         self.recs = recommend_all(self.wiz.hw, self.infos)
@@ -200,7 +200,7 @@ class TaskModelPage(QWizardPage):
         if rec is not None and rec.preset == name:
             why = self.tr("Recommended: {reason}").format(reason=rec.reason)
         else:
-            from core.recommend import unmet_requirements
+            from core.memory.recommend import unmet_requirements
 
             missing = unmet_requirements(info.config, self.wiz.hw)
             why = (self.tr("Does not fit this machine: {why}").format(why="; ".join(missing)) if missing
@@ -418,7 +418,7 @@ class PresetWizard(QWizard):
                                                       "extra": dict(extra_overrides or {})}
         self.plan: RunPlan | None = None
         if initial_preset:
-            from core.presets import find_preset
+            from core.config.presets import find_preset
 
             self.set_preset(initial_preset, find_preset(initial_preset))
         self.pages = [HardwarePage(self), TaskModelPage(self), DataPage(self), SettingsPage(self), GuardPage(self),
@@ -454,12 +454,12 @@ class PresetWizard(QWizard):
 
     def resolve(self) -> Any:
         """The config as the core resolves it: defaults < preset < .env/env < the wizard's overrides."""
-        from core.presets import resolve
+        from core.config.presets import resolve
 
         return resolve(str(self.preset_path), overrides=self.overrides())
 
     def resolved_or_none(self) -> Any:
-        from core.presets import PresetError
+        from core.config.presets import PresetError
 
         try:
             return self.resolve()

@@ -3,25 +3,25 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QPlainTextEdit,
-                               QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget, QWizardPage)
+                               QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget, QWizard, QWizardPage)
 
 from gui.qt_fields import FieldEditor, get_value
 from gui.qt_text import fmt_bytes
 
-if TYPE_CHECKING:
-    from gui.qt_wizard import PresetWizard
+# The pages get the wizard that owns them (gui/qt_wizard.py's PresetWizard, with its shared `state`); typed as
+# QWizard so this module does not import the one that imports it.
 
 BAR_COLORS = {"green": "#2e9e44", "amber": "#e0a100", "red": "#d0312d"}
 
 
 def with_local_model(config: Any, preset_path: Path | None) -> Any:
     """The config with a relative model folder made absolute (the estimator reads config.json from it)."""
-    from core.modeling import ModelError, resolve_model_path
+    from core.train.modeling import ModelError, resolve_model_path
 
     try:
         path = resolve_model_path(config.model.name_or_path, preset_path.parent if preset_path else None)
@@ -43,7 +43,7 @@ class _ConfigPage(QWizardPage):
 
     group = ""
 
-    def __init__(self, wizard: PresetWizard) -> None:
+    def __init__(self, wizard: QWizard) -> None:
         super().__init__()
         self.wiz = wizard
         self.editors: dict[str, FieldEditor] = {}
@@ -68,7 +68,7 @@ class _ConfigPage(QWizardPage):
 
     @Slot(str, object)
     def _changed(self, dotted: str, value: Any) -> None:
-        from core.presets import PresetError
+        from core.config.presets import PresetError
 
         self.wiz.set_override(self.group, dotted, value, explicit_none=True)
         try:
@@ -91,7 +91,7 @@ class _ConfigPage(QWizardPage):
 class SettingsPage(_ConfigPage):
     group = "settings"
 
-    def __init__(self, wizard: PresetWizard) -> None:
+    def __init__(self, wizard: QWizard) -> None:
         super().__init__(wizard)
         self.setObjectName("settingsPage")
         self.setTitle(self.tr("Settings"))
@@ -184,7 +184,7 @@ class SettingsPage(_ConfigPage):
         self._update_time()
 
     def _capacity(self) -> tuple[str, int | None, str]:
-        from core.hardware import choose_gpu
+        from core.machine.hardware import choose_gpu
 
         cfg = self.resolved.config
         gpu, _ = choose_gpu(self.wiz.hw, cfg.device.gpu_id)
@@ -198,7 +198,7 @@ class SettingsPage(_ConfigPage):
             self._paint("unknown", 0, self.tr("estimate unavailable: the settings are invalid"), "")
             return
         try:
-            from core.estimate import estimate_config
+            from core.memory.estimate import estimate_config
         except ImportError:
             self._paint("unknown", 0, self.tr("estimate unavailable"), "")
             return
@@ -249,11 +249,10 @@ class SettingsPage(_ConfigPage):
         self.timeLabel.setToolTip(tooltip)
 
     def _throughput(self, device: str) -> Any:
-        """The device's effective FLOP/s (core/timing.py): a GPU by name, the CPU measured if torch is loaded."""
-        from core import timing
-
+        """The device's effective FLOP/s (core/memory/timing.py): a GPU by name, the CPU measured if torch is loaded."""
+        from core.memory import timing
         if device == "cuda":
-            from core.hardware import choose_gpu
+            from core.machine.hardware import choose_gpu
 
             gpu, _ = choose_gpu(self.wiz.hw, self.resolved.config.device.gpu_id)
             return timing.gpu_throughput(gpu.name, self.resolved.config.memory.precision)
@@ -264,8 +263,8 @@ class SettingsPage(_ConfigPage):
 
     def _rough_time(self, train_examples: int | None) -> tuple[str, str]:
         """('about 12 min per epoch, 0.6 h in all (rough; ...). ', tooltip), or ('', why not) when it cannot say."""
-        from core.model_arch import ModelConfigError
-        from core.timing import estimate_time
+        from core.memory.model_arch import ModelConfigError
+        from core.memory.timing import estimate_time
 
         device, _, _ = self._capacity()
         try:
@@ -290,14 +289,14 @@ class SettingsPage(_ConfigPage):
 
     @Slot()
     def auto_fit(self) -> None:
-        """Apply core.fit's fastest config that fits, and list what it changed and why."""
+        """Apply core.memory.fit's fastest config that fits, and list what it changed and why."""
         self.fitChanges.clear()
         self.fitChanges.show()
         if self.resolved is None:
             self.fitChanges.addItem(self.tr("Fix the settings first."))
             return
         try:
-            from core.fit import fit
+            from core.memory.fit import fit
         except ImportError:
             self.fitChanges.addItem(self.tr("Auto-fit is unavailable in this version."))
             return
@@ -337,7 +336,7 @@ def _span(seconds: float) -> str:
 class GuardPage(_ConfigPage):
     group = "guard"
 
-    def __init__(self, wizard: PresetWizard) -> None:
+    def __init__(self, wizard: QWizard) -> None:
         super().__init__(wizard)
         self.setObjectName("guardPage")
         self.setTitle(self.tr("Guard"))
@@ -382,7 +381,7 @@ class GuardPage(_ConfigPage):
 
 # ---------------------------------------------------------------------------- 6. review
 class ReviewPage(QWizardPage):
-    def __init__(self, wizard: PresetWizard) -> None:
+    def __init__(self, wizard: QWizard) -> None:
         super().__init__()
         self.setObjectName("reviewPage")
         self.wiz = wizard
@@ -407,7 +406,7 @@ class ReviewPage(QWizardPage):
         layout.addLayout(row)
 
     def initializePage(self) -> None:
-        from core.presets import PresetError
+        from core.config.presets import PresetError
 
         try:
             resolved = self.wiz.resolve()

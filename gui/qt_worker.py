@@ -1,4 +1,4 @@
-"""The one bridge between the core and Qt: a worker QObject on a QThread runs `core.session`.
+"""The one bridge between the core and Qt: a worker QObject on a QThread runs `core.train.session`.
 
 The core reports through a plain `emit(event)` callback, called from the training thread and from the
 sensor thread; here each call becomes one emission of `RunWorker.event`, which Qt queues to the slots
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 if TYPE_CHECKING:
-    from core.events import Control, Event
+    from core.record.events import Control, Event
 
 Job = Callable[[Callable[["Event"], None], "Control"], dict]
 
@@ -35,7 +35,7 @@ class RunFailure:
 
 
 def error_log_path() -> Path:
-    from core.paths import user_data_dir
+    from core.config.paths import user_data_dir
 
     return user_data_dir() / "logs" / "laptune-gui.log"
 
@@ -59,7 +59,7 @@ def describe_failure(exc: BaseException, run_dir: str | None = None) -> RunFailu
 class RunWorker(QObject):
     """Lives on the run's QThread; `run` blocks there until the core returns or raises."""
 
-    event = Signal(object)      # a core.events.Event, from the training or the sensor thread
+    event = Signal(object)      # a core.record.events.Event, from the training or the sensor thread
     finished = Signal(object)   # summary dict (completed or stopped)
     failed = Signal(object)     # RunFailure
     done = Signal()             # always last: the thread may quit
@@ -114,7 +114,7 @@ class RunController(QObject):
     def start(self, job: Job) -> None:
         if self._thread is not None:
             raise RuntimeError("a run is already going")
-        from core.events import Control
+        from core.record.events import Control
 
         self.control = Control()
         thread = QThread()
@@ -176,15 +176,14 @@ class RunController(QObject):
 
 
 def train_job(plan: Any, hardware: Any = None) -> Job:
-    """A new run of a wizard plan (gui.qt_wizard.RunPlan); core.session is imported on the worker thread.
+    """A new run of a wizard plan (gui.qt_wizard.RunPlan); core.train.session is imported on the worker thread.
 
-    "Probe first" is the core's probe (core/probe.py): a few real steps at the longest samples first."""
+    "Probe first" is the core's probe (core/train/probe.py): a few real steps at the longest samples first."""
     def job(emit: Callable[[Event], None], control: Control) -> dict:
         from gui.qt_preload import preload
 
         preload()        # imports the stack once and freezes it out of the GC's way (see gui/qt_preload.py)
-        from core import session
-
+        from core.train import session
         faults = session.Faults(sensor_trace=plan.sensor_trace) if plan.sensor_trace else None
         return session.run(plan.config, emit, control, run_dir=plan.run_dir, preset_path=plan.preset_path,
                            sources=plan.sources, hardware=hardware, faults=faults, probe=plan.probe_first)
@@ -196,8 +195,7 @@ def resume_job(run_dir: str | Path, checkpoint: int | None, sensor_trace: str | 
         from gui.qt_preload import preload
 
         preload()
-        from core import session
-
+        from core.train import session
         faults = session.Faults(sensor_trace=sensor_trace) if sensor_trace else None
         return session.resume(run_dir, emit, control, checkpoint=checkpoint, faults=faults)
     return job

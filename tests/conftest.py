@@ -78,9 +78,9 @@ class Recorder:
 
 def train_preset(preset: str, run_dir: Path, *, sets: list[str] | None = None, overrides: dict[str, Any] | None = None,
                  control: Any = None, faults: Any = None, on_event: Any = None, fixed_padding: bool = False):
-    from core import session
-    from core.hardware import fake_probe
-    from core.presets import resolve
+    from core.train import session
+    from core.machine.fakes import fake_probe
+    from core.config.presets import resolve
 
     resolved = resolve(preset, sets=sets or [], env={}, dotenv=None, overrides=overrides)
     rec = Recorder(on_event)

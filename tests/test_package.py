@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from core import selftest
-
+from core.cli import selftest
 ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(r"^(PASS|FAIL) (.+?) \((\d+\.\d) s\)(?:: (.*))?$")
 CHECK_NAMES = [name for name, _ in selftest.CHECKS]

@@ -39,7 +39,7 @@ def main() -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QSystemTrayIcon
 
-    from core.hardware import fake_probe
+    from core.machine.fakes import fake_probe
     from gui.app import build_main_window, ensure_app
 
     app = ensure_app()

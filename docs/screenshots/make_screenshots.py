@@ -38,7 +38,7 @@ def wait_for(predicate, timeout: float) -> bool:
 
 
 def shoot(language: str) -> None:
-    from core.hardware import fake_probe
+    from core.machine.fakes import fake_probe
     from gui.app import build_main_window, ensure_app
 
     app = ensure_app()

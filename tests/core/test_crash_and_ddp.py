@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAPTUNE = [sys.executable, "-m", "core.cli"]
+LAPTUNE = [sys.executable, "-m", "core.cli.main"]
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"}
 
 
@@ -75,7 +75,7 @@ def test_sigkill_at_random_moments_never_loses_the_run(tmp_path):
 
 def test_ddp_two_cpu_processes_write_one_resumable_run(tmp_path):
     run = tmp_path / "ddp"
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "core.cli", "train",
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "core.cli.main", "train",
            "--preset", "demo", "--out", str(run), "--set", "max_steps=8", "--set", "save_steps=4", "--set", "eval_steps=4",
            "--set", "logging_steps=1"]
     result = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=600)

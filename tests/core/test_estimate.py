@@ -13,11 +13,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from core.cli_estimate import register
-from core.estimate import GIB, Estimate, EstimateSettings, estimate, estimate_config, settings_from_config
-from core.model_arch import ModelConfigError, load_model_config, parse_arch
-from core.paths import presets_dir, resource_path
-from core.presets import load_preset
+from core.cli.estimate import register
+from core.memory.estimate import GIB, Estimate, EstimateSettings, estimate, estimate_config, settings_from_config
+from core.memory.model_arch import ModelConfigError, load_model_config, parse_arch
+from core.config.paths import presets_dir, resource_path
+from core.config.presets import load_preset
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "model_configs"
@@ -87,7 +87,7 @@ def test_trainable_counts_follow_freezing_like_the_task_code() -> None:
     import torch
     import transformers
 
-    from core.modeling import freeze_lower_layers
+    from core.train.modeling import freeze_lower_layers
 
     mc = tiny("tiny-bert.json")
     cfg = transformers.AutoConfig.for_model("bert", **{k: v for k, v in mc.items() if k != "model_type"})
@@ -330,7 +330,7 @@ def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No .env and no overriding environment variables, as on a fresh machine."""
-    from core.presets import ENV_NAMES
+    from core.config.presets import ENV_NAMES
 
     monkeypatch.chdir(tmp_path)
     for name in ENV_NAMES:

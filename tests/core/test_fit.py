@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from core.config import RunConfig
-from core.estimate import GIB, estimate, settings_from_config
-from core.fit import FitResult, fit
-from core.hardware import FAKE_PROFILES, fake_probe
-from core.model_arch import load_model_config
-from core.paths import presets_dir
-from core.presets import load_preset
+from core.config.schema import RunConfig
+from core.memory.estimate import GIB, estimate, settings_from_config
+from core.memory.fit import FitResult, fit
+from core.machine.fakes import FAKE_PROFILES, fake_probe
+from core.memory.model_arch import load_model_config
+from core.config.paths import presets_dir
+from core.config.presets import load_preset
 
 PRESETS = sorted(p.stem for p in presets_dir().glob("*.yaml"))
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.config import GuardSection
-from core.events import GuardAction, Sample
-from core.guard import MIB, Guard
-from core.sensors import load_trace
+from core.config.schema import GuardSection
+from core.record.events import GuardAction, Sample
+from core.machine.guard import MIB, Guard
+from core.machine.sensors import load_trace
 
 TRACES = Path(__file__).resolve().parents[1] / "fixtures" / "traces"
 

@@ -1,4 +1,4 @@
-"""Tests for core.hardware: the real probe on this (GPU-less) machine, NVML failures, and a faked pynvml
+"""Tests for core.machine.hardware: the real probe on this (GPU-less) machine, NVML failures, and a faked pynvml
 that drives the real probe code path through two GPUs."""
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import hardware
-from core.hardware import (
-    CPU_ONLY_REASON, FAKE_PROFILES, GIB, GpuInfo, GpuProcess, HardwareSnapshot, SystemInfo,
-    choose_gpu, fake_probe, nvml_available, probe, read_gpu_sensors,
-)
+from core.machine import hardware
+from core.machine.hardware import choose_gpu, nvml_available, probe, read_gpu_sensors
+from core.machine.snapshot import CPU_ONLY_REASON, GIB, GpuInfo, GpuProcess, HardwareSnapshot, SystemInfo
+from core.machine.fakes import FAKE_PROFILES, fake_probe
 
 MIB = 1024**2
 
@@ -158,7 +157,7 @@ def test_real_probe_with_torch_does_not_raise() -> None:
 
 
 def test_importing_hardware_imports_neither_torch_nor_qt() -> None:
-    code = ("import sys, core.hardware; bad = [m for m in ('torch', 'PySide6', 'PyQt5', 'PyQt6') "
+    code = ("import sys, core.machine.hardware; bad = [m for m in ('torch', 'PySide6', 'PyQt5', 'PyQt6') "
             "if m in sys.modules]; assert not bad, bad")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)

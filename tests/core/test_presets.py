@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from core.config import RunConfig
-from core.hardware import fake_probe
-from core.presets import PresetError, list_presets, load_preset, migrate, resolve
-from core.recommend import recommend_all
+from core.config.schema import RunConfig
+from core.machine.fakes import fake_probe
+from core.config.presets import PresetError, list_presets, load_preset, migrate, resolve
+from core.memory.recommend import recommend_all
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_PRESETS = ["ner-bert-crf-4gb", "ner-bert-crf-4gb-bs1", "ner-bert-crf-4gb-bs4", "ner-bert-crf-4gb-bs8", "cls-low-memory",
@@ -67,7 +67,7 @@ def test_impossible_combinations_are_rejected_with_the_reason(tmp_path, body, re
 
 
 def test_freeze_more_layers_than_the_model_has(tmp_path):
-    from core.presets import check_with_model_config
+    from core.config.presets import check_with_model_config
 
     cfg = load_preset("ner-bert-crf-4gb").model_copy(deep=True)
     cfg.memory.freeze_layers = 13
@@ -76,7 +76,7 @@ def test_freeze_more_layers_than_the_model_has(tmp_path):
 
 
 def test_fp16_on_cpu_is_refused():
-    from core.session import SessionError, choose_device
+    from core.train.setup import SessionError, choose_device
 
     with pytest.raises(SessionError, match="precision=fp32"):
         choose_device(load_preset("ner-bert-crf-4gb"))
@@ -124,7 +124,7 @@ def test_recommend_for_fake_hardware(profile, expected):
 
 
 def test_detect_json_on_this_machine_says_cpu_only():
-    out = subprocess.run([sys.executable, "-m", "core.cli", "detect", "--json"], cwd=ROOT, capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-m", "core.cli.main", "detect", "--json"], cwd=ROOT, capture_output=True, text=True,
                          timeout=120)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
@@ -135,7 +135,7 @@ def test_detect_json_on_this_machine_says_cpu_only():
 
 def test_cli_validate_and_presets(tmp_path):
     bad = _write(tmp_path, "task: ner\nmodel:\n  name_or_path: x\nmemory:\n  freeze_layer: 3\n")
-    run = lambda *a: subprocess.run([sys.executable, "-m", "core.cli", *a], cwd=ROOT, capture_output=True, text=True, timeout=120)  # noqa: E731
+    run = lambda *a: subprocess.run([sys.executable, "-m", "core.cli.main", *a], cwd=ROOT, capture_output=True, text=True, timeout=120)  # noqa: E731
     res = run("validate", str(bad))
     assert res.returncode == 1 and "line 5" in res.stderr and "freeze_layers" in res.stderr
     assert run("validate", "demo").returncode == 0
@@ -156,14 +156,14 @@ def test_core_never_imports_qt():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("PySide6", "PyQt5", "PyQt6", "pyqtgraph", "gui")]
     assert offenders == []
-    code = "import sys, core.cli, core.session, core.presets, core.hardware, core.sensors, core.guard, core.estimate, core.fit; " \
+    code = "import sys, core.cli.main, core.train.session, core.config.presets, core.machine.hardware, core.machine.sensors, core.machine.guard, core.memory.estimate, core.memory.fit; " \
            "print([m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))])"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "[]", out.stderr
 
 
 def test_config_fields_say_which_way_memory_moves():
-    from core.config import MemorySection, TrainingSection
+    from core.config.schema import MemorySection, TrainingSection
 
     for section, names in ((TrainingSection, ["batch_size", "max_seq_length", "dynamic_padding", "optimizer"]),
                            (MemorySection, ["gradient_checkpointing", "freeze_layers", "load_in_4bit", "precision"])):

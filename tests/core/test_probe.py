@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from core.probe import ProbeOOM, ProbeStep, divisors_below, search_batch
+from core.train.probe import ProbeOOM, ProbeStep, divisors_below, search_batch
 
 
 def fake_device(limit: int):
@@ -43,8 +43,8 @@ def test_real_probe_on_cpu_measures_memory_and_time(tmp_path):
     import torch
     from transformers import AutoTokenizer, BertConfig, BertModel
 
-    from core.probe import run_probe
-    from core.presets import resolve
+    from core.train.probe import run_probe
+    from core.config.presets import resolve
     from tests.conftest import DEMO
 
     # A BERT wide enough that activations dominate the RSS growth, and long samples.
@@ -65,7 +65,7 @@ def test_real_probe_on_cpu_measures_memory_and_time(tmp_path):
     assert result.batch_size == 16 and result.device == "cpu"
     assert result.seconds_per_optimizer_step > 0 and result.seconds_per_epoch == pytest.approx(
         result.seconds_per_optimizer_step * result.steps_per_epoch)
-    from core.estimate import estimate_config
+    from core.memory.estimate import estimate_config
 
     est = estimate_config(cfg, device="cpu").breakdown
     # The model is loaded before the probe measures, so compare the growth with the training terms.
@@ -79,9 +79,9 @@ def test_real_probe_on_cpu_measures_memory_and_time(tmp_path):
 def test_run_with_probe_records_it_and_without_does_not(tmp_path):
     import yaml
 
-    from core import session
-    from core.hardware import fake_probe
-    from core.presets import resolve
+    from core.train import session
+    from core.machine.fakes import fake_probe
+    from core.config.presets import resolve
     from tests.conftest import Recorder
 
     cfg = resolve("demo", env={}, dotenv=None, sets=["max_steps=3", "save_steps=3", "eval_steps=3"]).config

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.session import Faults, backoff_plan
+from core.train.session import Faults, backoff_plan
 from tests.conftest import train_preset
 
 SETS = ["max_steps=12", "logging_steps=1", "eval_steps=6", "save_steps=3"]
@@ -27,7 +27,7 @@ def test_oom_halves_micro_batch_keeps_effective_batch_and_continues(tmp_path):
 
 
 def test_backoff_order_batch_then_length_then_checkpointing():
-    from core.config import RunConfig
+    from core.config.schema import RunConfig
 
     cfg = RunConfig.model_validate({"task": "ner", "model": {"name_or_path": "x"},
                                     "training": {"batch_size": 4, "grad_accum": 4, "max_seq_length": 128}})
@@ -42,7 +42,7 @@ def test_backoff_order_batch_then_length_then_checkpointing():
 
 
 def test_odd_batch_backs_off_to_one():
-    from core.config import RunConfig
+    from core.config.schema import RunConfig
 
     cfg = RunConfig.model_validate({"task": "ner", "model": {"name_or_path": "x"}, "training": {"batch_size": 3, "grad_accum": 2}})
     new, changes, _ = backoff_plan(cfg)
@@ -50,7 +50,7 @@ def test_odd_batch_backs_off_to_one():
 
 
 def test_oom_with_nothing_left_to_shrink_stops_with_a_report(tmp_path, monkeypatch):
-    import core.session as session
+    import core.train.session as session
 
     monkeypatch.setattr(session, "backoff_plan", lambda cfg: None)
     with pytest.raises(session.SessionError, match="out of memory even at batch 1"):
@@ -74,7 +74,7 @@ def test_nan_rolls_back_to_last_good_checkpoint(tmp_path):
 
 
 def test_second_nan_stops_the_run(tmp_path, monkeypatch):
-    from core.trainer import LapTuneTrainer
+    from core.train.trainer import LapTuneTrainer
 
     original = LapTuneTrainer._fault
     monkeypatch.setattr(LapTuneTrainer, "_fault",
@@ -143,11 +143,11 @@ def test_low_battery_stops_with_checkpoint(tmp_path):
 
 
 def test_not_enough_disk_is_refused_before_training(tmp_path, monkeypatch):
-    import core.runs
+    import core.record.runs
 
     usage = namedtuple("usage", "total used free")
-    monkeypatch.setattr(core.runs.shutil, "disk_usage", lambda path: usage(10**9, 10**9, 1000))
-    from core.runs import RunError
+    monkeypatch.setattr(core.record.runs.shutil, "disk_usage", lambda path: usage(10**9, 10**9, 1000))
+    from core.record.runs import RunError
 
     with pytest.raises(RunError, match="not enough disk space"):
         train_preset("demo", tmp_path / "run", sets=SETS)
@@ -155,7 +155,7 @@ def test_not_enough_disk_is_refused_before_training(tmp_path, monkeypatch):
 
 
 def test_disk_full_during_save_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
-    from core.trainer import LapTuneTrainer
+    from core.train.trainer import LapTuneTrainer
 
     calls = {"n": 0}
     original = LapTuneTrainer._save_optimizer_and_scheduler
@@ -176,7 +176,7 @@ def test_disk_full_during_save_keeps_the_previous_checkpoint(tmp_path, monkeypat
     assert summary["status"] == "failed" and "No space left" in summary["message"]
 
     monkeypatch.setattr(LapTuneTrainer, "_save_optimizer_and_scheduler", original)
-    from core import session
+    from core.train import session
     from tests.conftest import Recorder
 
     resumed = session.resume(tmp_path / "run", Recorder())
@@ -189,10 +189,10 @@ def test_resume_skips_an_incomplete_checkpoint(tmp_path):
     shutil.copytree(ckpts / "checkpoint-6", ckpts / "checkpoint-9")
     (ckpts / "checkpoint-9" / "laptune_complete").unlink()
     (ckpts / "checkpoint-9" / "model.safetensors").write_bytes(b"broken")
-    from core.runs import RunDir
+    from core.record.runs import RunDir
 
     assert RunDir.open(tmp_path / "run").latest_checkpoint().step == 6
-    from core import session
+    from core.train import session
     from tests.conftest import Recorder
 
     rec = Recorder()
@@ -221,7 +221,7 @@ def test_each_rule_writes_its_sequence_to_events_jsonl(tmp_path, rows, sets, exp
 
 
 def test_a_bad_trace_fails_the_run_with_file_and_line(tmp_path):
-    from core.sensors import TraceError
+    from core.machine.sensors import TraceError
 
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"t": 0, "gpu_temp_c": 60}\n{"t": 1, "gpu_temp": 90}\n')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from core.presets import load_preset
+from core.config.presets import load_preset
 from tests.conftest import DEMO, train_preset
 
 DATA = {"ner": (DEMO / "ner_train.txt", DEMO / "ner_eval.txt"), "classify": (DEMO / "cls_train.csv", DEMO / "cls_eval.csv"),
@@ -35,7 +35,7 @@ def test_seed_preset_trains_two_steps_on_a_tiny_same_family_model(name, tiny_mod
             print(f"{name}: the 8-bit optimizer needs CUDA; adamw on the CPU")
             sets.append("optimizer=adamw")
         if cfg.memory.load_in_4bit:
-            from core.modeling import ModelError
+            from core.train.modeling import ModelError
 
             with pytest.raises(ModelError, match="needs an NVIDIA GPU"):
                 train_preset(name, tmp_path / "refused", sets=sets, overrides=overrides)

@@ -13,11 +13,11 @@ from typing import Any
 import psutil
 import pytest
 
-import core.hardware
-from core.config import GuardSection
-from core.events import Sample
-from core.guard import Guard
-from core.sensors import (TRACE_FIELDS, SensorLoop, SensorTrace, Thinner, TraceError, load_trace,
+import core.machine.hardware
+from core.config.schema import GuardSection
+from core.record.events import Sample
+from core.machine.guard import Guard
+from core.machine.sensors import (TRACE_FIELDS, SensorLoop, SensorTrace, Thinner, TraceError, load_trace,
                           parse_trace, read_once, scaled_clock)
 
 TRACES = Path(__file__).resolve().parents[1] / "fixtures" / "traces"
@@ -221,7 +221,7 @@ def test_battery_and_charger(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_gpu_readings_from_hardware(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = fake_nvml([{"vram_used_bytes": 6 * GIB, "vram_total_bytes": 8 * GIB, "gpu_temp_c": 71,
                        "gpu_util_pct": 97, "power_w": 41.25}])
-    monkeypatch.setattr(core.hardware, "read_gpu_sensors", fake)
+    monkeypatch.setattr(core.machine.hardware, "read_gpu_sensors", fake)
     sample = read_once(1)
     assert fake.calls == [1]
     assert (sample.gpu_index, sample.vram_used_bytes, sample.vram_total_bytes) == (1, 6 * GIB, 8 * GIB)
@@ -230,13 +230,13 @@ def test_gpu_readings_from_hardware(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_gpu_readings_missing_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     # A laptop GPU: power is Not Supported, memory reads failed: None, never a guessed share.
-    monkeypatch.setattr(core.hardware, "read_gpu_sensors", fake_nvml([{"gpu_temp_c": 60, "vram_total_bytes": 0}]))
+    monkeypatch.setattr(core.machine.hardware, "read_gpu_sensors", fake_nvml([{"gpu_temp_c": 60, "vram_total_bytes": 0}]))
     sample = read_once(0)
     assert (sample.gpu_temp_c, sample.power_w, sample.vram_used_frac) == (60.0, None, None)
 
 
 def test_hardware_module_without_sensor_support_means_no_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delattr(core.hardware, "read_gpu_sensors")
+    monkeypatch.delattr(core.machine.hardware, "read_gpu_sensors")
     sample = read_once(0)
     assert (sample.gpu_temp_c, sample.vram_used_frac) == (None, None)
 
@@ -257,7 +257,7 @@ def test_torch_allocator_is_read_only_when_torch_runs_cuda(monkeypatch: pytest.M
 
 
 def test_sensors_never_import_torch() -> None:
-    code = ("import sys, core.sensors as s; s.read_once(0); "
+    code = ("import sys, core.machine.sensors as s; s.read_once(0); "
             "sys.exit(int('torch' in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO, timeout=60).returncode == 0
 
@@ -287,7 +287,7 @@ def test_loop_overlays_the_trace_on_this_cpu_machine() -> None:
 
 
 def test_simulated_vram_share_keeps_bytes_consistent(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(core.hardware, "read_gpu_sensors",
+    monkeypatch.setattr(core.machine.hardware, "read_gpu_sensors",
                         fake_nvml([{"vram_used_bytes": 2 * GIB, "vram_total_bytes": 8 * GIB, "gpu_temp_c": 50}]))
     loop = SensorLoop(lambda s: None, gpu_index=0, trace=parse_trace(['{"t": 0, "vram_used_frac": 0.96}']))
     sample = loop.read()
@@ -309,7 +309,7 @@ def test_scripted_nvml_readings_drive_the_guard_through_the_loop(monkeypatch: py
     temps = [70, 84, 86, 88, 80, 76, 74, 72]
     fake = fake_nvml([{"vram_used_bytes": 5 * GIB, "vram_total_bytes": 8 * GIB, "gpu_temp_c": temp,
                        "gpu_util_pct": 99, "power_w": 80.0} for temp in temps])
-    monkeypatch.setattr(core.hardware, "read_gpu_sensors", fake)
+    monkeypatch.setattr(core.machine.hardware, "read_gpu_sensors", fake)
     guard = Guard(GuardSection(), clock=StepClock(0.5))
     decisions: list[tuple[float | None, str, str]] = []
     collect = Collector(want=len(temps))

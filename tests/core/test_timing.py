@@ -1,11 +1,11 @@
-"""core/timing.py: FLOPs per step and time per epoch from fixed numbers (no torch, no GPU)."""
+"""core/memory/timing.py: FLOPs per step and time per epoch from fixed numbers (no torch, no GPU)."""
 from __future__ import annotations
 
 import pytest
 
-from core import timing
-from core.config import RunConfig
-from core.model_arch import parse_arch
+from core.memory import timing
+from core.config.schema import RunConfig
+from core.memory.model_arch import parse_arch
 
 # A 2-layer BERT, hidden 64, MLP 256: one layer's matmul weights are 4 x 64 x 64 + 2 x 64 x 256 = 49 152.
 BERT = {"model_type": "bert", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,

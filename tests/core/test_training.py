@@ -24,7 +24,7 @@ def test_ner_crf_learns_and_final_folder_reloads(tiny_models, tmp_path):
     assert losses[-1] < losses[0] / 3
     assert summary["last_eval"]["eval_f1"] > 0.5   # chance-level tagging scores ~0 entity F1
 
-    from core.tasks.ner_crf import EncoderCrfTagger
+    from core.train.tasks.ner_crf import EncoderCrfTagger
 
     final = tmp_path / "run" / "final"
     assert json.loads((final / "config.json").read_text())["id2label"]
@@ -51,7 +51,7 @@ def test_classification_learns(tiny_models, tmp_path, head):
     final = tmp_path / "run" / "final"
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from core.tasks.classify import EncoderMlpClassifier
+    from core.train.tasks.classify import EncoderMlpClassifier
 
     model = (EncoderMlpClassifier if head == "mlp" else AutoModelForSequenceClassification).from_pretrained(final).eval()
     from core.data import read_classification
@@ -86,8 +86,8 @@ def test_sft_with_lora_learns_and_samples(tiny_models, tmp_path, family):
 def test_sft_loss_only_on_assistant_tokens():
     from transformers import AutoTokenizer
 
-    from core.config import RunConfig
-    from core.tasks.causal_sft import _features
+    from core.config.schema import RunConfig
+    from core.train.tasks.causal_sft import _features
 
     tok = AutoTokenizer.from_pretrained(DEMO / "llama-tiny")
     cfg = RunConfig.model_validate({"task": "sft", "model": {"name_or_path": "x"}, "data": {"max_rounds": 1}})
@@ -127,7 +127,7 @@ def test_events_arrive_in_order(tmp_path):
 
 
 def _stop_at(step: int):
-    from core.events import Control
+    from core.record.events import Control
 
     control = Control()
 
@@ -147,7 +147,7 @@ def test_resume_equals_uninterrupted_run(tmp_path):
     assert stopped["global_step"] == 7
     assert (tmp_path / "cut" / "checkpoints" / "checkpoint-7" / "laptune_complete").exists()
 
-    from core import session
+    from core.train import session
     from tests.conftest import Recorder
 
     resumed = session.resume(tmp_path / "cut", Recorder())
@@ -158,7 +158,7 @@ def test_resume_equals_uninterrupted_run(tmp_path):
 
 def test_runs_lists_checkpoints_with_best(tmp_path, capsys):
     train_preset("demo", tmp_path / "run", sets=["max_steps=9", "logging_steps=1", "eval_steps=3", "save_steps=3"])
-    from core.cli import main
+    from core.cli.main import main
 
     assert main(["runs", str(tmp_path / "run")]) == 0
     out = capsys.readouterr().out
@@ -167,7 +167,7 @@ def test_runs_lists_checkpoints_with_best(tmp_path, capsys):
 
 def test_folder_without_weights_needs_init_from_scratch(tmp_path, copy_demo):
     folder = copy_demo("bert-tiny")
-    from core.modeling import ModelError
+    from core.train.modeling import ModelError
 
     with pytest.raises(ModelError, match="no weights in"):
         train_preset("demo", tmp_path / "run", overrides={"model.name_or_path": str(folder), "model.init_from_scratch": False})
@@ -178,14 +178,14 @@ def test_remote_code_model_is_refused_without_opt_in(tmp_path, copy_demo):
     config = json.loads((folder / "config.json").read_text())
     config["auto_map"] = {"AutoModel": "Alibaba-NLP/new-impl--modeling.NewModel"}
     (folder / "config.json").write_text(json.dumps(config))
-    from core.modeling import ModelError
+    from core.train.modeling import ModelError
 
     with pytest.raises(ModelError, match="trust_remote_code"):
         train_preset("demo", tmp_path / "run", overrides={"model.name_or_path": str(folder)})
 
 
 def test_qlora_is_refused_on_cpu_with_the_alternative(tiny_models, tmp_path):
-    from core.modeling import ModelError
+    from core.train.modeling import ModelError
 
     with pytest.raises(ModelError, match="LoRA in 16/32-bit") as info:
         train_preset("qlora-qwen-7b-16gb", tmp_path / "run", sets=["precision=auto"],
@@ -226,7 +226,7 @@ def test_bad_data_names_file_and_line(tmp_path):
 def test_length_grouped_sampler_is_seeded_grouped_and_shuffled():
     import random
 
-    from core.trainer import SeededLengthGroupedSampler
+    from core.train.trainer import SeededLengthGroupedSampler
 
     lengths = [random.Random(i).randint(5, 500) for i in range(1000)]
     sampler = SeededLengthGroupedSampler(lengths, group_size=8, seed=3)
@@ -246,7 +246,7 @@ def test_length_grouped_batches_change_from_epoch_to_epoch_on_small_data():
     """300 samples in groups of 16: not one sorted mega-batch (the same batches every epoch) but several."""
     import random
 
-    from core.trainer import SeededLengthGroupedSampler
+    from core.train.trainer import SeededLengthGroupedSampler
 
     lengths = [random.Random(i).randint(5, 120) for i in range(300)]
     sampler = SeededLengthGroupedSampler(lengths, group_size=16, seed=0)
@@ -264,9 +264,9 @@ def test_length_grouped_batches_change_from_epoch_to_epoch_on_small_data():
 @pytest.mark.parametrize("preset", ["demo", "demo-ner", "demo-sft"])
 def test_fixed_padding_the_seed_way_trains_every_task(tmp_path, preset):
     """training.dynamic_padding: false pads every batch to max_seq_length (the seeds' way, bench/throughput.py's baseline)."""
-    from core.config import RunConfig
-    from core.session import Device, build_task
-    from core.presets import resolve
+    from core.config.schema import RunConfig
+    from core.train.setup import Device, build_task
+    from core.config.presets import resolve
 
     resolved = resolve(preset, env={}, dotenv=None, sets=["dynamic_padding=false"])
     cfg: RunConfig = resolved.config
@@ -281,7 +281,7 @@ def test_fixed_padding_the_seed_way_trains_every_task(tmp_path, preset):
 
 def test_best_checkpoint_breaks_metric_ties_by_eval_loss():
     """Accuracy 1.0 at steps 30, 60 and 90: the best is the one with the lowest eval loss, not the first."""
-    from core.runs import CheckpointInfo, best_checkpoint
+    from core.record.runs import CheckpointInfo, best_checkpoint
 
     def ckpt(step: int, **metrics: float) -> CheckpointInfo:
         return CheckpointInfo(path=Path(f"checkpoint-{step}"), step=step, complete=True, metrics=metrics)

@@ -74,7 +74,7 @@ def no_leaked_widgets(qapp):
 @pytest.fixture
 def make_window(qtbot):
     """Build main windows with fake hardware; each is closed, its threads ended and deleted afterwards."""
-    from core.hardware import fake_probe
+    from core.machine.fakes import fake_probe
     from gui.app import build_main_window
 
     windows = []

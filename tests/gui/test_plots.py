@@ -91,7 +91,7 @@ def test_a_pause_touches_one_plot_per_tick(panel) -> None:
 
 
 def test_threshold_lines_follow_the_guard_settings(panel) -> None:
-    from core.config import GuardSection
+    from core.config.schema import GuardSection
 
     panel.set_guard(GuardSection())
     _ticks_until_idle(panel)

@@ -42,7 +42,7 @@ def test_start_pause_resume_stop_resume_from_checkpoint_finish(make_window, qtbo
     window.buttons["stopButton"].click()
     assert window.state == "stopping"
     qtbot.waitUntil(lambda: window.controller.thread is None and window.state == "idle", timeout=60_000)
-    from core.runs import RunDir
+    from core.record.runs import RunDir
 
     rd = RunDir.open(window.current_run)
     assert rd.read_summary()["status"] == "stopped"
@@ -101,7 +101,7 @@ def test_guard_pause_from_a_sensor_trace_and_close_during_run(make_window, qtbot
     window.close()
     assert window.dialogs.close_asked == 1 and window.isVisible() and window.state == "stopping"
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=60_000)
-    from core.runs import RunDir
+    from core.record.runs import RunDir
 
     rd = RunDir.open(window.current_run)
     assert rd.read_summary()["status"] == "stopped" and rd.latest_checkpoint() is not None

@@ -58,7 +58,7 @@ def test_wizard_pages_with_the_demo(make_window, qtbot):
     assert settings.level == "green", settings.vramBar.format()
     assert "runtime" in settings.vramBar.toolTip()      # the breakdown on hover
     assert "optimizer steps" in settings.timeLabel.text()
-    assert "per epoch" in settings.timeLabel.text() and "in all" in settings.timeLabel.text()   # core/timing.py
+    assert "per epoch" in settings.timeLabel.text() and "in all" in settings.timeLabel.text()   # core/memory/timing.py
     assert "rough; tick 'probe first' to measure" in settings.timeLabel.text()
     assert "TFLOP per optimizer step" in settings.timeLabel.toolTip() and "CPU" in settings.timeLabel.toolTip()
     command = wizard.pages[5].commandLine.toPlainText()
@@ -150,15 +150,15 @@ def test_chinese_translation(make_window, qtbot):
 
 
 def test_guard_messages_in_chinese(make_window):
-    from core.config import GuardSection
-    from core.events import GuardAction
+    from core.config.schema import GuardSection
+    from core.record.events import GuardAction
     from gui.qt_text import guard_text
 
     make_window(language="zh_CN")
     action = GuardAction(action="pause", rule="gpu_temp", value=88.0, threshold=85.0,
                          message="GPU 88 °C ≥ 85 °C: paused; resumes below 75 °C")
     assert guard_text(action, GuardSection()) == "GPU 88 °C ≥ 85 °C：已暂停；降到 75 °C 以下时继续"
-    from core.events import Status
+    from core.record.events import Status
     from gui.qt_text import status_text
 
     finished = Status(status="completed", message="training finished")

@@ -1,0 +1,337 @@
+"""One training run: `run(config, emit, control)`, the single entry point of the CLI, the GUI and the self-test.
+
+It builds the task, the TrainingArguments and our Trainer, starts the sensors and the guard, and
+keeps the run alive through what usually kills it: CUDA out-of-memory (halve the micro-batch, double
+accumulation, carry on from the current state), a NaN loss (roll back to the last good checkpoint),
+and a stop request (save a checkpoint, then stop). Everything it does is an event.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.config.schema import RunConfig
+from core.record.events import Backoff, Control, Emit, GuardAction, Sample, Status
+from core.record.runs import EventLog, RunDir, RunError, best_checkpoint, is_rank_zero, new_run_path
+from core.train.setup import Device, SessionError, _prepare_cuda, build_task, choose_device, training_arguments
+
+
+@dataclass
+class Faults:
+    """Fault injection for tests and for trying the recovery paths (--simulate-oom-at-step and friends)."""
+    oom_at_step: int | None = None
+    nan_at_step: int | None = None
+    eval_oom: bool = False
+    sensor_trace: str | None = None
+
+    def as_trainer_faults(self) -> dict[str, int]:
+        faults = {"oom": self.oom_at_step, "nan": self.nan_at_step, "eval_oom": 1 if self.eval_oom else None}
+        return {k: v for k, v in faults.items() if v is not None}
+
+
+@dataclass
+class Attempt:
+    config: RunConfig
+    resume_from: str | None
+    nan_rollbacks: int = 0
+    backoffs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def backoff_plan(cfg: RunConfig) -> tuple[RunConfig, dict[str, list[Any]], str] | None:
+    """The next smaller setting after an out-of-memory error, keeping the effective batch the same."""
+    t, m = cfg.training, cfg.memory
+    if t.batch_size > 1:
+        new_bs = t.batch_size // 2 if t.batch_size % 2 == 0 else 1
+        new_acc = t.grad_accum * t.batch_size // new_bs
+        changes = {"batch_size": [t.batch_size, new_bs], "grad_accum": [t.grad_accum, new_acc]}
+        new = cfg.model_copy(update={"training": t.model_copy(update={"batch_size": new_bs, "grad_accum": new_acc})})
+        return new, changes, (f"micro-batch {t.batch_size} -> {new_bs}, accumulation {t.grad_accum} -> {new_acc} "
+                              f"(effective batch stays {cfg.effective_batch})")
+    if t.max_seq_length >= 64:
+        new_len = t.max_seq_length // 2
+        new = cfg.model_copy(update={"training": t.model_copy(update={"max_seq_length": new_len})})
+        return new, {"max_seq_length": [t.max_seq_length, new_len]}, (
+            f"already at batch 1: sequence length {t.max_seq_length} -> {new_len} (longer samples are cut)")
+    if not m.gradient_checkpointing:
+        new = cfg.model_copy(update={"memory": m.model_copy(update={"gradient_checkpointing": True})})
+        return new, {"gradient_checkpointing": [False, True]}, "gradient checkpointing on (slower, much less memory)"
+    return None
+
+
+NAN_ADVICE = ("lower the head/CRF learning rate (e.g. --set crf_learning_rate=1e-3), turn fp16 off "
+              "(--set precision=fp32), and check the data (seed 000's advice)")
+
+
+class Session:
+    def __init__(self, config: RunConfig, emit: Emit | None, control: Control | None, run_dir: RunDir,
+                 preset_dir: Path | None, hardware: Any, faults: Faults, fixed_padding: bool = False) -> None:
+        self.config = config
+        self.control = control or Control()
+        self.rd = run_dir
+        self.log = EventLog(run_dir.events_path, emit)
+        self.preset_dir = preset_dir
+        self.hardware = hardware
+        self.faults = faults
+        self.fixed_padding = fixed_padding
+        self.started = time.time()
+        self.peak_memory = 0
+        self.paused_seconds = 0.0
+        self._trainer: Any = None
+        self._sensors: Any = None
+
+    # ------------------------------------------------------------ the guard on the sensor thread
+    def _on_sample(self, sample: Sample) -> None:
+        self.log(sample)
+        if sample.torch_peak_reserved_bytes:
+            self.peak_memory = max(self.peak_memory, sample.torch_peak_reserved_bytes)
+        for action in self.guard.observe(sample) if self.guard else []:
+            action.step = self.log.step
+            self.log(action)
+            self._apply(action)
+
+    def _apply(self, action: GuardAction) -> None:
+        if action.action == "pause" and not self.control.pause_requested:
+            self.control.pause(action.message)
+            self._guard_paused = True
+        elif action.action == "resume" and self._guard_paused and self.guard.state == "run":
+            self._guard_paused = False
+            self.control.resume()
+        elif action.action == "stop":
+            self.control.stop(action.message)
+
+    def _start_sensors(self, device: Device):
+        from core.machine.guard import Guard
+        from core.machine.sensors import SensorLoop, load_trace
+
+        self.guard = Guard(self.config.guard) if self.config.guard.enabled else None
+        self._guard_paused = False
+        trace = load_trace(self.faults.sensor_trace) if self.faults.sensor_trace else None
+        if not is_rank_zero():
+            return None
+        return SensorLoop(self._on_sample, gpu_index=device.gpu_index, interval_s=self.config.guard.sample_interval_s,
+                          trace=trace, on_error=lambda exc: self.log(Status(status="warning", message=f"sensors stopped: {exc}"))).start()
+
+    # ------------------------------------------------------------ one attempt with Trainer
+    def _attempt(self, attempt: Attempt, device: Device, trainer_faults: dict[str, int]):
+        import transformers
+
+        from core.train.callbacks import ControlCallback, EventCallback
+        from core.train.trainer import LapTuneTrainer, free_memory
+
+        cfg = attempt.config
+        transformers.utils.logging.disable_progress_bar()   # our progress display replaces the shard-writing bars
+        transformers.set_seed(cfg.training.seed)   # the same initial weights and order on every attempt
+        # training.dynamic_padding: false pads every batch to max_seq_length, as the seed scripts did.
+        bundle = build_task(cfg, device, self.preset_dir, self.fixed_padding or not cfg.training.dynamic_padding)
+        for note in bundle.notes:
+            self.log(Status(status="note", message=note))
+        if attempt.resume_from is None and not attempt.backoffs:
+            self._check_disk(bundle.model)
+        args = training_arguments(cfg, device, self.rd.checkpoints_dir, bundle)
+        origin = f" from {Path(attempt.resume_from).name}" if attempt.resume_from else ""
+        started = Status(status="started", run_dir=str(self.rd.path),
+                         message=f"{cfg.name}{origin} on {device.kind} ({device.precision}); {device.reason}")
+        events = EventCallback(self.log, started)
+        ctrl = ControlCallback(self.control, self.log, on_pause=free_memory)
+        trainer = LapTuneTrainer(
+            model=bundle.model, args=args, train_dataset=bundle.train_dataset, eval_dataset=bundle.eval_dataset,
+            data_collator=bundle.collator, processing_class=bundle.tokenizer, compute_metrics=bundle.compute_metrics,
+            preprocess_logits_for_metrics=bundle.preprocess_logits_for_metrics, callbacks=[events, ctrl],
+            emit=self.log, head_parameters=bundle.head_parameters, head_learning_rate=cfg.training.head_learning_rate,
+            group_by_length=cfg.training.group_by_length, faults=trainer_faults, generate_sample=bundle.generate_sample)
+        self._trainer = trainer
+        if self._sensors is not None and not attempt.backoffs and attempt.nan_rollbacks == 0:
+            self._sensors.restart_trace_clock()
+        try:
+            trainer.train(resume_from_checkpoint=attempt.resume_from)
+        finally:
+            self.paused_seconds += ctrl.paused_seconds
+        return trainer, bundle, events, ctrl
+
+    def _check_disk(self, model: Any) -> None:
+        weights = sum(p.numel() * p.element_size() for p in model.parameters())
+        trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+        # weights + AdamW's two fp32 states for trainable ones; two checkpoints live during rotation.
+        self.rd.check_free_space(int(1.2 * 2 * (weights + 8 * trainable)))
+
+    def _save_in_place(self, trainer: Any) -> str | None:
+        """After an OOM the weights and optimizer are those of the last finished step: save them."""
+        if trainer is None or trainer.state.global_step == 0:
+            return None
+        try:
+            trainer.model.zero_grad(set_to_none=True)
+            trainer._save_checkpoint(trainer.model, None)
+            return str(self.rd.checkpoints_dir / f"checkpoint-{trainer.state.global_step}")
+        except Exception:
+            latest = self.rd.latest_checkpoint()
+            return str(latest.path) if latest else None
+
+    def execute(self, resume_from: str | None) -> dict[str, Any]:
+        from core.train.trainer import NonFiniteLoss, free_memory, is_oom
+
+        attempt = Attempt(self.config, resume_from)
+        trainer_faults = self.faults.as_trainer_faults()
+        sensors = None
+        status, message, trainer, bundle, events, error_type = "failed", "", None, None, None, None
+        try:
+            device = choose_device(self.config)
+            if device.kind == "cuda":
+                _prepare_cuda(self.config, device)
+            sensors = self._sensors = self._start_sensors(device)   # a bad trace file fails the run with its line
+            while True:
+                self._trainer = None
+                try:
+                    trainer, bundle, events, ctrl = self._attempt(attempt, device, trainer_faults)
+                    status = "stopped" if ctrl.stopped else "completed"
+                    message = self.control.stop_reason if ctrl.stopped else "training finished"
+                    break
+                except Exception as exc:
+                    trainer = self._trainer
+                    if is_oom(exc):
+                        plan = backoff_plan(attempt.config)
+                        free_memory()
+                        if plan is None:
+                            raise SessionError("out of memory even at batch 1 with short sequences and gradient checkpointing",
+                                               fix="use a smaller model, LoRA/QLoRA, or the CPU (`laptune estimate` shows what fits)") from exc
+                        new_cfg, changes, text = plan
+                        resume = self._save_in_place(self._trainer) or attempt.resume_from
+                        self.log(Backoff(reason="oom", changes=changes, message=f"Out of memory: {text}; continuing from "
+                                         f"{Path(resume).name if resume else 'the start'}"))
+                        attempt = Attempt(new_cfg, resume, attempt.nan_rollbacks, attempt.backoffs + [changes])
+                        continue
+                    if isinstance(exc, NonFiniteLoss):
+                        latest = self.rd.latest_checkpoint()
+                        if attempt.nan_rollbacks >= 1:
+                            status, message = "stopped", f"the loss became non-finite twice ({exc}); stopped. {NAN_ADVICE}"
+                            self.log(Backoff(reason="nan", message=message))
+                            break
+                        target = str(latest.path) if latest else None
+                        self.log(Backoff(reason="nan", changes={"rollback_to": [exc.step, latest.step if latest else 0]},
+                                         message=f"Loss became {exc.value} at step {exc.step}: rolled back to "
+                                                 f"{latest.path.name if latest else 'the start'}. If it happens again: {NAN_ADVICE}"))
+                        attempt = Attempt(attempt.config, target, attempt.nan_rollbacks + 1, attempt.backoffs)
+                        continue
+                    raise
+        except BaseException as exc:  # noqa: BLE001 - every failure becomes a 'failed' status with its message
+            status, message, error_type = "failed", str(exc), type(exc).__name__
+            if not isinstance(exc, (SessionError, RunError, ValueError)):
+                (self.rd.path / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
+            if isinstance(exc, KeyboardInterrupt):
+                status, message = "stopped", "interrupted"
+            raise
+        finally:
+            if sensors is not None:
+                sensors.stop()
+            summary = self._finish(status, message, trainer, bundle, events, attempt, error_type)
+        return summary
+
+    def _finish(self, status: str, message: str, trainer: Any, bundle: Any, events: Any, attempt: Attempt,
+                error_type: str | None) -> dict[str, Any]:
+        import torch
+
+        if status == "completed" and bundle is not None and is_rank_zero():
+            bundle.save_final(self.rd.final_dir)
+        if torch.cuda.is_available():
+            self.peak_memory = max(self.peak_memory, torch.cuda.max_memory_reserved())
+        else:
+            import psutil
+
+            self.peak_memory = max(self.peak_memory, psutil.Process().memory_info().rss)
+        checkpoints = self.rd.checkpoints()
+        best = (best_checkpoint(checkpoints, bundle.metric_for_best, bundle.greater_is_better) if bundle is not None
+                else best_checkpoint(checkpoints))
+        evals = [e for e in self.rd.read_events() if e.get("type") == "eval"]
+        summary = {
+            "status": status,
+            "run_dir": str(self.rd.path),
+            "message": message,
+            "global_step": trainer.state.global_step if trainer is not None else (checkpoints[-1].step if checkpoints else 0),
+            "last_train_loss": events.last_loss if events is not None else _last_loss(self.rd),
+            "last_eval": evals[-1]["metrics"] if evals else {},
+            "best_eval": best.metrics if best else {},
+            "best_checkpoint": str(best.path) if best else None,
+            "wall_seconds": round(time.time() - self.started, 2),
+            "paused_seconds": round(self.paused_seconds, 2),
+            "peak_memory_bytes": int(self.peak_memory),
+            "final_config": {"batch_size": attempt.config.training.batch_size, "grad_accum": attempt.config.training.grad_accum,
+                             "max_seq_length": attempt.config.training.max_seq_length,
+                             "gradient_checkpointing": attempt.config.memory.gradient_checkpointing},
+        }
+        if is_rank_zero():
+            self.rd.write_summary(summary)
+        self.log(Status(status=status, message=message, run_dir=str(self.rd.path), error_type=error_type))
+        self.log.close()
+        return summary
+
+
+def _last_loss(rd: RunDir) -> float | None:
+    losses = [e["loss"] for e in rd.read_events() if e.get("type") == "log" and e.get("loss") is not None]
+    return losses[-1] if losses else None
+
+
+def run(config: RunConfig, emit: Emit | None = None, control: Control | None = None, *, run_dir: Path | None = None,
+        preset_path: Path | None = None, sources: dict[str, str] | None = None, hardware: Any = None,
+        faults: Faults | None = None, fixed_padding: bool = False, probe: bool = False) -> dict[str, Any]:
+    """Train `config` to the end (or a stop), writing the run directory. Returns summary.json's content.
+
+    With `probe`, a few real steps at the longest samples run first (core/train/probe.py); a micro-batch
+    that does not fit is replaced by the largest that does, keeping the effective batch."""
+    from core.machine.hardware import probe as probe_hardware
+
+    hardware = hardware or probe_hardware()
+    rd = RunDir.create(run_dir or new_run_path(config.name))
+    preset_dir = preset_path.parent if preset_path else None
+    if is_rank_zero():
+        rd.write_run_yaml(config, preset=str(preset_path) if preset_path else None, preset_dir=str(preset_dir) if preset_dir else None,
+                          sources=sources or {}, hardware=hardware.to_dict(),
+                          faults={k: v for k, v in (faults or Faults()).__dict__.items() if v})
+    session = Session(config, emit, control, rd, preset_dir, hardware, faults or Faults(), fixed_padding)
+    if probe:
+        from core.train.probe import run_probe
+
+        result = run_probe(config, preset_dir, session.log, hardware=hardware)
+        if result.batch_size and result.batch_size != config.training.batch_size:
+            session.log(Backoff(reason="probe", changes={"batch_size": [config.training.batch_size, result.batch_size],
+                                                         "grad_accum": [config.training.grad_accum, result.grad_accum]},
+                                message=result.notes[0]))
+            session.config = config = config.model_copy(update={"training": config.training.model_copy(
+                update={"batch_size": result.batch_size, "grad_accum": result.grad_accum})})
+        if is_rank_zero():
+            data = rd.read_run_yaml()
+            data["config"] = config.model_dump(mode="json")
+            data["probe"] = result.to_dict()
+            rd.write_run_yaml(config, **{k: v for k, v in data.items() if k != "config"})
+    return session.execute(resume_from=None)
+
+
+def resume(run_dir: Path | str, emit: Emit | None = None, control: Control | None = None, *, checkpoint: int | None = None,
+           faults: Faults | None = None) -> dict[str, Any]:
+    """Continue a run from its latest complete checkpoint (or checkpoint N) with the same optimizer, RNG and data position."""
+    from core.machine.hardware import probe
+
+    rd = RunDir.open(run_dir)
+    data = rd.read_run_yaml()
+    config = rd.read_config()
+    summary = rd.read_summary()
+    if summary.get("final_config"):   # keep the smaller settings an OOM back-off chose
+        fc = summary["final_config"]
+        config = config.model_copy(update={
+            "training": config.training.model_copy(update={k: fc[k] for k in ("batch_size", "grad_accum", "max_seq_length")}),
+            "memory": config.memory.model_copy(update={"gradient_checkpointing": fc["gradient_checkpointing"]})})
+    if checkpoint is not None:
+        target = rd.checkpoint(checkpoint)
+    else:
+        target = rd.latest_checkpoint()
+        skipped = [c for c in rd.checkpoints() if not c.complete]
+        if target is None:
+            raise RunError(f"no complete checkpoint in {rd.path} to resume from",
+                           fix="start the run again with `laptune train`")
+    preset_dir = Path(data["preset_dir"]) if data.get("preset_dir") else None
+    session = Session(config, emit, control, rd, preset_dir, probe(), faults or Faults())
+    if checkpoint is None:
+        for bad in skipped:
+            session.log(Status(status="note", message=f"skipped {bad.path.name}: incomplete (its save was interrupted)"))
+    return session.execute(resume_from=str(target.path))

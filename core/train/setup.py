@@ -1,0 +1,123 @@
+"""Setting one run up: the device and precision, the task's model and data, and the TrainingArguments.
+
+Used by the session and by the probe (a few real steps before the run), so neither imports the other.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.config.schema import RunConfig
+
+
+class SessionError(ValueError):
+    def __init__(self, message: str, fix: str | None = None) -> None:
+        self.message, self.fix = message, fix
+        super().__init__(f"{message} Fix: {fix}" if fix else message)
+
+
+@dataclass
+class Device:
+    kind: str                 # "cuda" | "cpu"
+    gpu_index: int | None
+    precision: str            # "fp32" | "fp16" | "bf16"
+    reason: str
+
+
+def choose_device(cfg: RunConfig, hardware: Any = None) -> Device:
+    import torch
+
+    if cfg.device.use_cpu or not torch.cuda.is_available():
+        why = "use_cpu is set" if cfg.device.use_cpu else "no CUDA GPU is available to PyTorch"
+        if cfg.memory.precision in ("fp16", "bf16"):
+            raise SessionError(f"memory.precision is {cfg.memory.precision} but training runs on the CPU ({why})",
+                               fix="set precision to fp32 or auto (--set precision=fp32), or pick a CPU preset")
+        return Device("cpu", None, "fp32", f"training runs on the CPU: {why}")
+    from core.machine.hardware import choose_gpu, probe
+
+    gpu, reason = choose_gpu(hardware or probe(), cfg.device.gpu_id)
+    index = gpu.index if gpu is not None else 0
+    precision = cfg.memory.precision
+    if precision == "auto":
+        precision = "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    elif precision == "bf16" and not torch.cuda.is_bf16_supported():
+        raise SessionError("memory.precision is bf16 but this GPU has no bf16 (it arrived with RTX 30xx)",
+                           fix="set precision to fp16 or auto")
+    return Device("cuda", index, precision, reason)
+
+
+def _prepare_cuda(cfg: RunConfig, device: Device) -> None:
+    import torch
+
+    if cfg.memory.cuda_alloc_conf and "PYTORCH_CUDA_ALLOC_CONF" not in os.environ:
+        # Fewer fragmentation OOMs on small cards (seed 004 set allocator options by hand).
+        os.environ["PYTORCH_CUDA_ALLOC_CONF"] = cfg.memory.cuda_alloc_conf
+    if device.gpu_index is not None and int(os.environ.get("WORLD_SIZE", "1")) == 1:
+        torch.cuda.set_device(device.gpu_index)
+
+
+def build_task(cfg: RunConfig, device: Device, preset_dir: Path | None, fixed_padding: bool = False):
+    import torch
+
+    from core.train.modeling import check_model_source, resolve_model_path
+
+    path = resolve_model_path(cfg.model.name_or_path, preset_dir)
+    check_model_source(cfg, path)
+    if cfg.task == "ner":
+        from core.train.tasks.ner_crf import build
+        return build(cfg, path, preset_dir, fixed_padding)
+    if cfg.task == "classify":
+        from core.train.tasks.classify import build
+        return build(cfg, path, preset_dir, fixed_padding)
+    from core.train.tasks.causal_sft import build
+
+    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(device.precision, torch.float32)
+    return build(cfg, path, preset_dir, fixed_padding, device=device.kind, compute_dtype=dtype)
+
+
+OPTIMIZERS = {"adamw": "adamw_torch", "adamw_8bit": "adamw_bnb_8bit", "paged_adamw_8bit": "paged_adamw_8bit",
+              "adafactor": "adafactor", "sgd": "sgd"}
+
+
+def training_arguments(cfg: RunConfig, device: Device, output_dir: Path, bundle: Any):
+    from transformers import TrainingArguments
+
+    t = cfg.training
+    has_eval = bundle.eval_dataset is not None
+    eval_strategy = ("steps" if t.eval_steps else "epoch") if has_eval else "no"
+    return TrainingArguments(
+        output_dir=str(output_dir),
+        per_device_train_batch_size=t.batch_size,
+        per_device_eval_batch_size=t.eval_batch_size or t.batch_size,
+        gradient_accumulation_steps=t.grad_accum,
+        learning_rate=t.learning_rate,
+        weight_decay=t.weight_decay,
+        warmup_steps=t.warmup_ratio,           # a float in [0, 1) is a ratio in transformers 5
+        lr_scheduler_type=t.lr_scheduler,
+        num_train_epochs=t.num_epochs,
+        max_steps=t.max_steps,
+        max_grad_norm=t.max_grad_norm,
+        optim=OPTIMIZERS[t.optimizer],
+        logging_steps=t.logging_steps,
+        logging_nan_inf_filter=False,          # a NaN must show, not be averaged away
+        eval_strategy=eval_strategy,
+        eval_steps=t.eval_steps,
+        save_strategy="steps" if t.save_steps else "epoch",
+        save_steps=t.save_steps or 500,
+        save_total_limit=t.save_total_limit,
+        metric_for_best_model=bundle.metric_for_best if has_eval else None,
+        greater_is_better=bundle.greater_is_better if has_eval else None,
+        seed=t.seed,
+        fp16=device.precision == "fp16",
+        bf16=device.precision == "bf16",
+        use_cpu=device.kind == "cpu",
+        dataloader_num_workers=t.num_workers,
+        dataloader_pin_memory=False,           # seed 002: pinned host memory competes with a small RAM
+        remove_unused_columns=False,           # our collators pass task-specific keys (word_starts, ...)
+        label_names=bundle.label_names,
+        report_to=[],
+        disable_tqdm=True,                     # the CLI and the GUI show their own progress
+        ddp_find_unused_parameters=False if int(os.environ.get("WORLD_SIZE", "1")) > 1 else None,
+    )
