@@ -60,7 +60,7 @@ def _read_gpu(index: int | None) -> dict[str, Any]:
     if index is None:
         return out
     try:
-        from core import hardware  # lazily: the GUI panel and tests need no NVML
+        from core.machine import hardware  # lazily: the GUI panel and tests need no NVML
         read = hardware.read_gpu_sensors
     except (ImportError, AttributeError):
         return out  # hardware support not available: the same as no GPU
