@@ -4,7 +4,7 @@
     laptune detect [--json]      hardware, the recommended preset per task, the command to run it
     laptune presets [--json]     presets and what they need
     laptune validate PRESET      check a preset file; exit 1 with the reason
-    laptune check-data --task T FILE
+    laptune check-data FILE [--task T]   (core/cli/data.py; also example-data)
     laptune estimate ...         peak memory before a run (core/cli/estimate.py)
     laptune train --preset NAME [--data F] [--eval-data F] [--model M] [--out DIR] [--set k=v ...]
     laptune resume RUN_DIR [--checkpoint N]
@@ -32,7 +32,7 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-# ---------------------------------------------------------------- detect / presets / validate / check-data
+# ---------------------------------------------------------------- detect / presets / validate
 def cmd_detect(args: argparse.Namespace) -> int:
     from core.machine.hardware import choose_gpu, probe
     from core.machine.fakes import fake_probe
@@ -108,20 +108,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return EXIT_BAD
     print(f"ok: {resolved.preset_path} ({resolved.config.task}, {resolved.config.description})")
     return EXIT_OK
-
-
-def cmd_check_data(args: argparse.Namespace) -> int:
-    from core.data import check_data
-
-    report = check_data(args.task, args.file)
-    if args.json:
-        _print_json({"file": report.file, "format": report.format, "encoding": report.encoding, "examples": report.n_examples,
-                     "labels": report.labels, "notes": report.notes, "problems": [str(p) for p in report.problems],
-                     "preview": report.preview})
-    else:
-        for line in report.lines():
-            print(line)
-    return EXIT_BAD if report.problems or report.n_examples == 0 else EXIT_OK
 
 
 # ---------------------------------------------------------------- train / resume / runs
@@ -286,11 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="KEY=VALUE")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("check-data", help="check a data file for a task")
-    p.add_argument("--task", required=True, choices=["ner", "classify", "sft"])
-    p.add_argument("file")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_check_data)
+    from core.cli.data import add_parsers as add_data_parsers
+
+    add_data_parsers(sub)
 
     for name, func, helptext in (("train", cmd_train, "train a preset"), ("resume", cmd_resume, "continue a run")):
         p = sub.add_parser(name, help=helptext)

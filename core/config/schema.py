@@ -39,7 +39,7 @@ class ModelSection(_Section):
 class DataSection(_Section):
     train: str | None = Field(None, description="Training data file (relative paths resolve against the preset's folder, then the working folder)")
     eval: str | None = Field(None, description="Evaluation data file; when absent, eval_fraction of train is held out")
-    format: Literal["auto", "conll", "jsonl", "json", "csv", "tsv"] = "auto"
+    format: Literal["auto", "conll", "jsonl", "json", "csv", "tsv", "xlsx", "parquet", "arrow", "hf", "folder"] = "auto"
     eval_fraction: float = Field(0.1, ge=0.0, lt=0.9, description="Held-out share of train when no eval file is given")
     text_column: str = "text"
     label_column: str = "label"

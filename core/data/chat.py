@@ -1,19 +1,23 @@
-"""Chat data for supervised fine-tuning: JSON or JSONL conversations.
+"""Chat data for supervised fine-tuning: JSON or JSONL conversations (or the same records in
+Parquet/Arrow/datasets folders).
 
-The native shape is smol-smoltalk's {"messages": [{"role": ..., "content": ...}]}. ShareGPT files
-({"conversations": [{"from": "human" | "gpt" | "system", "value": ...}]}) are mapped onto it.
+The native shape is smol-smoltalk's {"messages": [{"role": ..., "content": ...}]}. Mapped onto it:
+- ShareGPT: {"conversations": [{"from": "human" | "gpt" | "system", "value": ...}]};
+- Alpaca (LLaMA-Factory's default, most Chinese instruction data): {"instruction", "input",
+  "output"} with optional "system" and "history" ([[user, assistant], ...] earlier turns); the
+  instruction and the input, joined by a newline, are the user turn, as LLaMA-Factory does;
+- pairs: {"prompt", "response"} or {"prompt", "completion"} (also "query"/"response").
 """
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from core.data.errors import PathArg, ReadContext
-from core.data.formats import resolve_format
-from core.data.records import iter_json_records, json_kind
-from core.data.text import open_text
+from core.data.formats import open_source
+from core.data.records import iter_records, json_kind
 
 ROLES = ("system", "user", "assistant")
 _ROLE_MAP = {"system": "system", "user": "user", "human": "user",
@@ -58,15 +62,120 @@ def _message(ctx: ReadContext, line: int, key: str, i: int, item: Any) -> dict[s
     return {"role": mapped, "content": content}
 
 
+_ALPACA = '{"instruction": "...", "input": "...", "output": "..."}'
+_PAIR_ANSWERS = ("response", "completion", "output", "answer", "chosen")
+_PAIR_QUESTIONS = ("prompt", "query", "question")
+
+
+def _text(ctx: ReadContext, line: int, obj: dict[str, Any], key: str, *, required: bool,
+          shape: str) -> str | None:
+    """A string field; "" when an optional one is absent; None after a reported problem."""
+    value = obj.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        what = "missing" if value is None else json_kind(value)
+        found = ", ".join(f"'{k}'" for k in obj) or "none"
+        ctx.problem(f"field '{key}' is {what}, not a string" + (f" (fields found: {found})"
+                                                                 if value is None else ""),
+                    line=line, field=key, fix=f"write each example as {shape}.")
+        return None
+    return value
+
+
+def _history(ctx: ReadContext, line: int, value: Any) -> list[dict[str, str]] | None:
+    if value is None or value == []:
+        return []
+    turns: list[dict[str, str]] = []
+    if isinstance(value, list):
+        for i, pair in enumerate(value):
+            if not (isinstance(pair, list) and len(pair) == 2
+                    and all(isinstance(t, str) and t.strip() for t in pair)):
+                break
+            turns += [{"role": "user", "content": pair[0]},
+                      {"role": "assistant", "content": pair[1]}]
+        else:
+            return turns
+    else:
+        i = 0
+    ctx.problem(f"history item {i} is not a [question, answer] pair of texts", line=line,
+                field=f"history[{i}]", fix='write earlier turns as "history": [["question", '
+                                           '"answer"], ...].')
+    return None
+
+
+def _alpaca(ctx: ReadContext, line: int, obj: dict[str, Any]) -> list[dict[str, str]] | None:
+    ctx.form = ctx.form or "alpaca"
+    parts = [_text(ctx, line, obj, k, required=k != "input", shape=_ALPACA)
+             for k in ("instruction", "input", "output")]
+    system = _text(ctx, line, obj, "system", required=False, shape=_ALPACA)
+    if None in parts or system is None:
+        return None
+    instruction, extra, output = parts
+    user = "\n".join(p for p in (instruction, extra) if p and p.strip())
+    if not user.strip():
+        ctx.problem("empty instruction and input", line=line, field="instruction",
+                    fix="write the instruction, or delete the example.")
+        return None
+    if not output.strip():
+        ctx.problem("empty output", line=line, field="output",
+                    fix="write the answer the model should learn, or delete the example.")
+        return None
+    history = _history(ctx, line, obj.get("history"))
+    if history is None:
+        return None
+    messages = [{"role": "system", "content": system}] if system.strip() else []
+    return messages + history + [{"role": "user", "content": user},
+                                 {"role": "assistant", "content": output}]
+
+
+def _pair(ctx: ReadContext, line: int, obj: dict[str, Any], question: str, answer: str
+          ) -> list[dict[str, str]] | None:
+    ctx.form = ctx.form or f"{question}/{answer}"
+    shape = f'{{"{question}": "...", "{answer}": "..."}}'
+    texts = [_text(ctx, line, obj, k, required=True, shape=shape) for k in (question, answer)]
+    if None in texts:
+        return None
+    for key, text in zip((question, answer), texts):
+        if not text.strip():
+            ctx.problem(f"empty '{key}'", line=line, field=key,
+                        fix="write the text, or delete the example.")
+            return None
+    system = obj.get("system")
+    head = [{"role": "system", "content": system}] if isinstance(system, str) and system.strip() \
+        else []
+    return head + [{"role": "user", "content": texts[0]}, {"role": "assistant", "content": texts[1]}]
+
+
+def sft_form(obj: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(form, question key, answer key) of a record that is not in the messages shape."""
+    if "instruction" in obj:
+        return "alpaca", "instruction", "output"
+    question = next((k for k in _PAIR_QUESTIONS if k in obj), None)
+    answer = next((k for k in _PAIR_ANSWERS if k in obj), None)
+    if question is not None and answer is not None:
+        return "pair", question, answer
+    return None
+
+
 def _chat_from_record(ctx: ReadContext, line: int, obj: dict[str, Any]) -> ChatExample | None:
     key = "messages" if "messages" in obj else "conversations" if "conversations" in obj else None
+    if key is None and (form := sft_form(obj)) is not None:
+        if form[0] == "alpaca":
+            messages = _alpaca(ctx, line, obj)
+        else:
+            messages = _pair(ctx, line, obj, form[1], form[2])
+        return None if messages is None else _finish(ctx, line, messages)
     if key is None:
         found = ", ".join(f"'{k}'" for k in obj) or "none"
         ctx.problem(f"missing field 'messages' (fields found: {found})", line=line,
                     field="messages", fix=f"write each conversation as {_SHAPE}.")
         return None
     if key == "conversations":
+        ctx.form = ctx.form or "sharegpt"
         ctx.note("read ShareGPT 'conversations' (human/gpt) as user/assistant messages")
+    else:
+        ctx.form = ctx.form or "messages"
     items = obj[key]
     if not isinstance(items, list) or not items:
         what = "an empty list" if items == [] else json_kind(items)
@@ -84,20 +193,35 @@ def _chat_from_record(ctx: ReadContext, line: int, obj: dict[str, Any]) -> ChatE
                     fix="add at least one assistant message: the model learns from the "
                         "assistant's replies.")
         return None
+    return _finish(ctx, line, messages)
+
+
+def _finish(ctx: ReadContext, line: int, messages: list[dict[str, str]]) -> ChatExample:
+    if messages[-1]["role"] == "user":
+        ctx.count("last_turn_user")
     return ChatExample(messages=messages, line=line)
 
 
-def read_chat_into(ctx: ReadContext, format: str | None = None) -> list[ChatExample]:
-    open_text(ctx)
-    fmt = resolve_format(ctx, "sft", format)
-    examples = []
-    for line, obj in iter_json_records(ctx, fmt):
+def iter_chat(ctx: ReadContext, format: str | None = None) -> Iterator[ChatExample]:
+    """Conversations one by one (check-data streams large files through this)."""
+    fmt = open_source(ctx, "sft", format)
+    found = False
+    for line, obj in iter_records(ctx, fmt):
         example = _chat_from_record(ctx, line, obj)
         if example is not None:
-            examples.append(example)
-    if not examples and not ctx.problems:
+            found = True
+            yield example
+    last_user = ctx.counts.get("last_turn_user", 0)
+    if last_user:
+        ctx.note(f"{last_user} conversation{'s end' if last_user > 1 else ' ends'} with a user "
+                 "turn: the model learns nothing from that last turn (add the assistant's "
+                 "reply, or delete it)")
+    if not found and not ctx.problems:
         ctx.problem("no conversations found", fix=f"write each conversation as {_SHAPE}.")
-    return examples
+
+
+def read_chat_into(ctx: ReadContext, format: str | None = None) -> list[ChatExample]:
+    return list(iter_chat(ctx, format))
 
 
 def read_chat(path: PathArg, format: str | None = None) -> list[ChatExample]:

@@ -1,4 +1,5 @@
-"""Text classification data: CSV, TSV, JSONL or JSON with a text, a label and an optional pair column.
+"""Text classification data: CSV, TSV, Excel, JSONL/JSON or Parquet/Arrow with a text, a label and an
+optional pair column; or a folder with one sub-folder of .txt files per class (THUCNews).
 
 Column names are configurable. When the default name is absent, common alternatives are tried
 (the choice goes into the notes), because public datasets disagree on what to call the text.
@@ -6,19 +7,19 @@ Column names are configurable. When the default name is absent, common alternati
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.data.errors import PathArg, ReadContext
-from core.data.formats import resolve_format
-from core.data.records import iter_json_records, iter_rows, json_kind
-from core.data.text import open_text
+from core.data.errors import DataError, PathArg, ReadContext
+from core.data.formats import open_source
+from core.data.records import iter_records, iter_rows, json_kind
 
 DEFAULT_TEXT, DEFAULT_LABEL, DEFAULT_PAIR = "text", "label", "text_pair"
 _ALTERNATIVES = {
-    DEFAULT_TEXT: ("sentence", "content", "text_a", "sentence1"),
-    DEFAULT_LABEL: ("labels", "category"),
+    DEFAULT_TEXT: ("sentence", "content", "text_a", "sentence1", "文本", "内容", "句子",
+                   "评论", "正文"),
+    DEFAULT_LABEL: ("labels", "category", "class", "标签", "类别", "分类"),
     DEFAULT_PAIR: ("text_b", "sentence2"),
 }
 
@@ -73,7 +74,7 @@ def _resolve(ctx: ReadContext, found: Sequence[str], line: int, wanted: str | No
     if not required:
         return None
     listed = ", ".join(f"'{c}'" for c in found) or "none"
-    kind = "column" if ctx.format in ("csv", "tsv") else "field"
+    kind = "field" if ctx.format in ("json", "jsonl") else "column"
     raise ctx.error(f"no {kind} '{wanted}' ({kind}s found: {listed})", line=line, field=wanted,
                     fix=_missing_fix(found, ctx.format, role, wanted))
 
@@ -108,18 +109,18 @@ def _example(ctx: ReadContext, line: int, cols: _Columns, text: str, label: str,
     return ClsExample(text=text, label=label.strip(), text_pair=pair, line=line)
 
 
-def _read_table(ctx: ReadContext, fmt: str, names: tuple[str, str, str | None]) -> list[ClsExample]:
+def _read_table(ctx: ReadContext, fmt: str, names: tuple[str, str, str | None]
+                ) -> Iterator[ClsExample]:
     rows = iter_rows(ctx, fmt)
     first = next(rows, None)
     if first is None:
-        return []
+        return
     header_line, _, raw_header = first
     header = [h.strip() for h in raw_header]
     cols = _columns(ctx, header, header_line, *names)
     index = {name: i for i, name in reversed(list(enumerate(header)))}
     sep_fix = ('put text that contains commas in double quotes ("好，很好, 真的",pos), or save '
                'as TSV.' if fmt == "csv" else "remove tab characters from inside the text.")
-    examples: list[ClsExample] = []
     for line, last, row in rows:
         if len(row) > len(header) and not any(c.strip() for c in row[len(header):]):
             row = row[: len(header)]     # trailing separators, as spreadsheets write them
@@ -135,8 +136,7 @@ def _read_table(ctx: ReadContext, fmt: str, names: tuple[str, str, str | None]) 
         pair = row[index[cols.pair]] if cols.pair is not None else None
         example = _example(ctx, line, cols, row[index[cols.text]], row[index[cols.label]], pair)
         if example is not None:
-            examples.append(example)
-    return examples
+            yield example
 
 
 def _plural(n: int, word: str) -> str:
@@ -157,11 +157,10 @@ def _as_text(ctx: ReadContext, value: Any, line: int, field: str, *, label: bool
     return None
 
 
-def _read_records(ctx: ReadContext, fmt: str, names: tuple[str, str, str | None]
-                  ) -> list[ClsExample]:
+def _read_records(ctx: ReadContext, fmt: str, names: tuple[str, str, str | None],
+                  sheet: str | None = None) -> Iterator[ClsExample]:
     cols: _Columns | None = None
-    examples: list[ClsExample] = []
-    for line, obj in iter_json_records(ctx, fmt):
+    for line, obj in iter_records(ctx, fmt, sheet=sheet):
         if cols is None:
             cols = _columns(ctx, list(obj), line, *names)
         values: dict[str, str | None] = {}
@@ -181,32 +180,74 @@ def _read_records(ctx: ReadContext, fmt: str, names: tuple[str, str, str | None]
             example = _example(ctx, line, cols, values[cols.text] or "",
                                values[cols.label] or "", pair)
             if example is not None:
-                examples.append(example)
-    return examples
+                yield example
+
+
+def _read_folder(ctx: ReadContext) -> Iterator[ClsExample]:
+    """THUCNews layout: FOLDER/<label>/<any name>.txt, one example per file."""
+    from core.data.text import open_text, read_text
+
+    ctx.form = "thucnews"
+    classes = sorted(p for p in ctx.path.iterdir() if p.is_dir() and any(p.glob("*.txt")))
+    ctx.note(f"one example per .txt file, the sub-folder name is the label "
+             f"({len(classes)} sub-folders)")
+    for folder in classes:
+        for number, path in enumerate(sorted(folder.glob("*.txt")), start=1):
+            one = ReadContext.for_path(path, strict=ctx.strict)
+            try:
+                text = ""
+                if path.stat().st_size:
+                    open_text(one)
+                    text = read_text(one).strip()
+            except (DataError, OSError) as exc:       # this file only
+                ctx.add(one.error(str(getattr(exc, "message", exc)),
+                                  fix=getattr(exc, "fix", None)))
+                continue
+            if not text:
+                ctx.add(one.error("empty file", fix="write the text into it, or delete it."))
+                continue
+            yield ClsExample(text=text, label=folder.name, line=1)
+
+
+def iter_classification(ctx: ReadContext, format: str | None = None,
+                        text_column: str = DEFAULT_TEXT, label_column: str = DEFAULT_LABEL,
+                        text_pair_column: str | None = DEFAULT_PAIR, sheet: str | None = None
+                        ) -> Iterator[ClsExample]:
+    """Examples one by one (check-data streams large files through this)."""
+    fmt = open_source(ctx, "classify", format)
+    names = (text_column, label_column, text_pair_column)
+    if fmt in ("csv", "tsv"):
+        ctx.form = fmt
+        examples = _read_table(ctx, fmt, names)
+    elif fmt == "folder":
+        examples = _read_folder(ctx)
+    else:
+        ctx.form = "records"
+        examples = _read_records(ctx, fmt, names, sheet)
+    found = False
+    for example in examples:
+        found = True
+        yield example
+    if not found and not ctx.problems:
+        ctx.problem("no examples found", fix="put one example per row, under a header line "
+                                             "such as text,label.")
 
 
 def read_classification_into(ctx: ReadContext, format: str | None = None,
                              text_column: str = DEFAULT_TEXT, label_column: str = DEFAULT_LABEL,
-                             text_pair_column: str | None = DEFAULT_PAIR) -> list[ClsExample]:
-    open_text(ctx)
-    fmt = resolve_format(ctx, "classify", format)
-    names = (text_column, label_column, text_pair_column)
-    if fmt in ("csv", "tsv"):
-        examples = _read_table(ctx, fmt, names)
-    else:
-        examples = _read_records(ctx, fmt, names)
-    if not examples and not ctx.problems:
-        ctx.problem("no examples found", fix="put one example per row, under a header line "
-                                             "such as text,label.")
-    return examples
+                             text_pair_column: str | None = DEFAULT_PAIR, sheet: str | None = None
+                             ) -> list[ClsExample]:
+    return list(iter_classification(ctx, format, text_column, label_column, text_pair_column,
+                                    sheet))
 
 
 def read_classification(path: PathArg, format: str | None = None, text_column: str = DEFAULT_TEXT,
                         label_column: str = DEFAULT_LABEL,
-                        text_pair_column: str | None = DEFAULT_PAIR) -> list[ClsExample]:
+                        text_pair_column: str | None = DEFAULT_PAIR,
+                        sheet: str | None = None) -> list[ClsExample]:
     """All examples of a classification file; raises DataError at the first problem."""
     return read_classification_into(ReadContext.for_path(path), format, text_column,
-                                    label_column, text_pair_column)
+                                    label_column, text_pair_column, sheet)
 
 
 def label_counts(examples: Iterable[ClsExample]) -> dict[str, int]:

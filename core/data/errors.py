@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 from os import PathLike
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 PathArg = Union[str, "PathLike[str]"]
 
@@ -25,6 +25,8 @@ class DataError(ValueError):
         line: int | None = None,
         field: str | None = None,
         fix: str | None = None,
+        cell: str | None = None,
+        unit: str = "line",
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -32,13 +34,17 @@ class DataError(ValueError):
         self.line = line
         self.field = field
         self.fix = fix
+        self.cell = cell          # a spreadsheet cell such as "Sheet1!B12", shown instead of the line
+        self.unit = unit          # "line", or "row" for tables without lines (Parquet, Arrow)
 
     def __str__(self) -> str:
         where = []
         if self.file is not None:
             where.append(self.file)
-        if self.line is not None:
-            where.append(f"line {self.line}")
+        if self.cell is not None:
+            where.append(self.cell)
+        elif self.line is not None:
+            where.append(f"{self.unit} {self.line}")
         if self.field is not None:
             where.append(f"field '{self.field}'")
         text = f"{', '.join(where)}: {self.message}" if where else self.message
@@ -52,12 +58,13 @@ class DataError(ValueError):
     # Keyword-only arguments are lost by the default exception pickling; keep them (a run's
     # failure may cross a process boundary).
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self.message, self.file, self.line, self.field, self.fix))
+        return (_rebuild, (self.message, self.file, self.line, self.field, self.fix, self.cell,
+                           self.unit))
 
 
 def _rebuild(message: str, file: str | None, line: int | None, field: str | None,
-             fix: str | None) -> DataError:
-    return DataError(message, file=file, line=line, field=field, fix=fix)
+             fix: str | None, cell: str | None = None, unit: str = "line") -> DataError:
+    return DataError(message, file=file, line=line, field=field, fix=fix, cell=cell, unit=unit)
 
 
 @dataclass
@@ -73,6 +80,13 @@ class ReadContext:
     notes: list[str] = dc_field(default_factory=list)
     encoding: str = ""
     format: str = ""
+    form: str = ""                 # the shape inside the format: "alpaca", "cluener", "conll"...
+    unit: str = "line"             # "row" for Parquet/Arrow tables
+    sheet: str | None = None       # .xlsx: problems name cells (Sheet1!B12) through `columns`
+    columns: dict[str, str] = dc_field(default_factory=dict)   # field -> column letter
+    counts: dict[str, int] = dc_field(default_factory=dict)     # things noted per example
+    progress: Callable[[int, int], None] | None = None          # (bytes read, file size)
+    size: int = 0
 
     @classmethod
     def for_path(cls, path: PathArg, *, strict: bool = True, max_problems: int = 50) -> ReadContext:
@@ -80,7 +94,12 @@ class ReadContext:
 
     def error(self, message: str, *, line: int | None = None, field: str | None = None,
               fix: str | None = None) -> DataError:
-        return DataError(message, file=self.name, line=line, field=field, fix=fix)
+        cell = None
+        if self.sheet is not None and line is not None:
+            letter = self.columns.get(field or "", "")
+            cell = f"{self.sheet}!{letter}{line}" if letter else f"{self.sheet}!{line}:{line}"
+        return DataError(message, file=self.name, line=line, field=field, fix=fix, cell=cell,
+                         unit=self.unit)
 
     def add(self, err: DataError) -> None:
         if self.strict:
@@ -94,6 +113,13 @@ class ReadContext:
                 fix: str | None = None) -> None:
         """Report a problem with one example; raises in strict mode, records it otherwise."""
         self.add(self.error(message, line=line, field=field, fix=fix))
+
+    def count(self, what: str) -> None:
+        self.counts[what] = self.counts.get(what, 0) + 1
+
+    def advance(self, done: int) -> None:
+        if self.progress is not None:
+            self.progress(done, self.size)
 
     def note(self, text: str) -> None:
         if text not in self.notes:

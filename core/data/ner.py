@@ -1,4 +1,6 @@
-"""Named-entity data: CoNLL/BIO text (one token and its label per line) and JSONL token lists.
+"""Named-entity data: CoNLL/BIO text (one token and its label per line; several columns as in
+CoNLL-2003 are fine: the token is the first, the label the last), token lists in JSON/JSONL or
+tables, and text with character spans (CLUENER, doccano, Label Studio: core/data/ner_spans.py).
 
 Labels must be BIO or BIOES (O, B-X, I-X, E-X, S-X). BMES files, common in Chinese corpora, use
 M-X for "inside"; that is the same scheme, so M-X is read as I-X (and said so in the notes).
@@ -7,13 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from core.data.errors import PathArg, ReadContext
-from core.data.formats import resolve_format
-from core.data.records import iter_json_records, json_kind
-from core.data.text import iter_marked_lines, open_text
+from core.data.formats import open_source
+from core.data.ner_spans import iter_span_examples, span_form
+from core.data.records import iter_records, json_kind
+from core.data.text import iter_marked_lines
 
 
 @dataclass
@@ -60,8 +64,8 @@ def _bad_label(ctx: ReadContext, label: str, line: int, field: str) -> None:
                 fix=label_fix(label))
 
 
-def _read_conll(ctx: ReadContext) -> list[NerExample]:
-    examples: list[NerExample] = []
+def _read_conll(ctx: ReadContext) -> Iterator[NerExample]:
+    examples: list[NerExample] = []     # at most one sentence: flushed by the loop below
     tokens: list[str] = []
     labels: list[str] = []
     start = 0
@@ -75,7 +79,10 @@ def _read_conll(ctx: ReadContext) -> list[NerExample]:
             examples.append(NerExample(tokens, labels, start))
         tokens, labels, start, bad = [], [], 0, False
 
+    ctx.form = "conll"
     for number, line in iter_marked_lines(ctx):
+        yield from examples
+        examples.clear()
         if line is None:         # refused (too long) and already reported
             start = start or number
             bad = True
@@ -116,7 +123,9 @@ def _read_conll(ctx: ReadContext) -> list[NerExample]:
         tokens.append(parts[0])
         labels.append(label)
     flush()
-    return examples
+    yield from examples
+    if n_columns > 2:
+        ctx.note(f"{n_columns} columns per line: the first is the token, the last the label")
 
 
 def _ner_from_record(ctx: ReadContext, number: int, obj: dict[str, Any]) -> NerExample | None:
@@ -174,21 +183,42 @@ def _ner_from_record(ctx: ReadContext, number: int, obj: dict[str, Any]) -> NerE
     return NerExample(list(tokens), normalized, number)
 
 
-def read_ner_into(ctx: ReadContext, format: str | None = None) -> list[NerExample]:
-    open_text(ctx)
-    fmt = resolve_format(ctx, "ner", format)
-    if fmt == "conll":
-        examples = _read_conll(ctx)
-    else:
-        examples = []
-        for number, obj in iter_json_records(ctx, fmt):
-            example = _ner_from_record(ctx, number, obj)
-            if example is not None:
-                examples.append(example)
-    if not examples and not ctx.problems:
+def _read_records(ctx: ReadContext, fmt: str) -> Iterator[NerExample]:
+    records = iter_records(ctx, fmt)
+    first = next(records, None)
+    if first is None:
+        return
+    form = span_form(first[1])
+    if form is not None:
+        for number, tokens, labels in iter_span_examples(ctx, records, form, first):
+            yield NerExample(tokens, labels, number)
+        return
+    ctx.form = "tokens"
+    for number, obj in _chain(first, records):
+        example = _ner_from_record(ctx, number, obj)
+        if example is not None:
+            yield example
+
+
+def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    yield from rest
+
+
+def iter_ner(ctx: ReadContext, format: str | None = None) -> Iterator[NerExample]:
+    """Sentences one by one (check-data streams large files through this)."""
+    fmt = open_source(ctx, "ner", format)
+    found = False
+    for example in (_read_conll(ctx) if fmt == "conll" else _read_records(ctx, fmt)):
+        found = True
+        yield example
+    if not found and not ctx.problems:
         ctx.problem("no sentences found", fix="write one token and its label per line, with an "
                                               "empty line between sentences.")
-    return examples
+
+
+def read_ner_into(ctx: ReadContext, format: str | None = None) -> list[NerExample]:
+    return list(iter_ner(ctx, format))
 
 
 def read_ner(path: PathArg, format: str | None = None) -> list[NerExample]:

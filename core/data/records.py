@@ -30,6 +30,21 @@ def json_kind(value: Any) -> str:
     return "a number"
 
 
+def iter_records(ctx: ReadContext, fmt: str, sheet: str | None = None
+                 ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Records (dicts) from JSON/JSONL, Parquet/Arrow/datasets folders or an Excel sheet."""
+    if fmt in ("parquet", "arrow", "hf"):
+        from core.data.tables import iter_table_records
+
+        yield from iter_table_records(ctx, fmt)
+    elif fmt == "xlsx":
+        from core.data.excel import iter_sheet_records
+
+        yield from iter_sheet_records(ctx, sheet)
+    else:
+        yield from iter_json_records(ctx, fmt)
+
+
 def iter_json_records(ctx: ReadContext, fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """Objects from a JSONL file (one per line) or a JSON document (a list of objects)."""
     if fmt == "jsonl":

@@ -1,7 +1,9 @@
-"""Opening a data file as text: existence, encoding (UTF-8, UTF-8 with BOM, GBK) and line iteration.
+"""Opening a data file as text: existence, encoding (UTF-8, UTF-8 with BOM, GBK, UTF-16 with a BOM)
+and line iteration.
 
 Chinese Windows tools (Notepad before 2019, Excel's plain "CSV") save GBK, so a file that is not
-UTF-8 gets a second chance as GBK. Lines are read as bytes with a length cap so a multi-gigabyte
+UTF-8 gets a second chance as GBK. Excel's "Unicode text" export and Notepad's "Unicode" save
+UTF-16 with a byte-order mark; the BOM makes that unambiguous, so it is read too. Lines are read as bytes with a length cap so a multi-gigabyte
 file without newlines cannot become one giant string.
 """
 from __future__ import annotations
@@ -19,7 +21,8 @@ _SNIFF_BYTES = 64 * 1024
 # (or two files glued together), not GBK that happened to look like UTF-8 for a few bytes.
 _UTF8_EVIDENCE = 16
 
-ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gbk": "GBK"}
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gbk": "GBK",
+                  "utf-16": "UTF-16 (Unicode)"}
 _RESAVE = "open it in a text editor and save it again with the encoding UTF-8."
 
 
@@ -54,13 +57,14 @@ class _Scan:
 def _scan(ctx: ReadContext, codec: str, start: int) -> _Scan:
     """Decode the whole file in chunks without keeping it; report where decoding first fails."""
     decoder = codecs.getincrementaldecoder(codec)()
+    wide = codec == "utf-16"           # NUL bytes are normal there, and newlines are 2 bytes
     newlines = 0
     non_ascii = 0
     with open(ctx.path, "rb") as f:
         f.seek(start)
         while True:
             chunk = f.read(_CHUNK)
-            nul = chunk.find(b"\x00")
+            nul = -1 if wide else chunk.find(b"\x00")
             if nul >= 0:
                 return _Scan(False, newlines + chunk.count(b"\n", 0, nul) + 1, nul=True)
             pending = decoder.getstate()[0]
@@ -73,11 +77,13 @@ def _scan(ctx: ReadContext, codec: str, start: int) -> _Scan:
                     decoded = good.decode(codec, "ignore")
                     non_ascii += len(decoded) - len(decoded.encode("ascii", "ignore"))
                 bad_at = max(exc.start - len(pending), 0)
+                if wide:
+                    return _Scan(False, newlines + good.decode(codec, "ignore").count("\n") + 1)
                 return _Scan(False, newlines + chunk.count(b"\n", 0, bad_at) + 1,
                              non_ascii=non_ascii)
             if not chunk:
                 return _Scan(True)
-            newlines += chunk.count(b"\n")
+            newlines += text.count("\n") if wide else chunk.count(b"\n")
             if non_ascii < _UTF8_EVIDENCE:
                 non_ascii += len(text) - len(text.encode("ascii", "ignore"))
 
@@ -87,12 +93,16 @@ def _not_text(ctx: ReadContext, line: int | None, why: str) -> DataError:
 
 
 def detect_encoding(ctx: ReadContext) -> str:
-    """Return "utf-8", "utf-8-sig" or "gbk"; raise a DataError for anything else."""
+    """Return "utf-8", "utf-8-sig", "gbk" or "utf-16"; raise a DataError for anything else."""
     with open(ctx.path, "rb") as f:
         head = f.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Notepad's "Unicode" choice; say so, it is the commonest cause.
-        raise _not_text(ctx, 1, "it is UTF-16, which Notepad calls 'Unicode'")
+        # Notepad's "Unicode" and Excel's "Unicode text": the BOM says which byte order.
+        wide = _scan(ctx, "utf-16", 0)
+        if not wide.ok:
+            raise ctx.error("invalid UTF-16 text here (the file starts as UTF-16 but is damaged)",
+                            line=wide.line, fix=_RESAVE)
+        return "utf-16"
     bom = head.startswith(codecs.BOM_UTF8)
     utf8 = _scan(ctx, "utf-8", 3 if bom else 0)
     if utf8.ok:
@@ -110,7 +120,7 @@ def detect_encoding(ctx: ReadContext) -> str:
 
 def open_text(ctx: ReadContext) -> None:
     """Check the file and settle its encoding; file-level problems raise even in lenient mode."""
-    check_file(ctx)
+    ctx.size = check_file(ctx)
     try:
         ctx.encoding = detect_encoding(ctx)
     except OSError as exc:
@@ -123,6 +133,8 @@ def sniff_head(ctx: ReadContext) -> str:
     """The first 64 KB, decoded loosely: enough to tell JSON from CSV from CoNLL."""
     with open(ctx.path, "rb") as f:
         head = f.read(_SNIFF_BYTES)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head[: len(head) // 2 * 2].decode("utf-16", "replace")
     if head.startswith(codecs.BOM_UTF8):
         head = head[3:]
     text = head.decode("utf-8", "replace")
@@ -147,7 +159,11 @@ def iter_marked_lines(ctx: ReadContext, *, keepends: bool = False
     """Like iter_lines, but a refused line comes as (number, None), for formats where one
     example spans lines and must be dropped whole."""
     codec, start = _codec_and_start(ctx)
+    if codec == "utf-16":
+        yield from _iter_wide_lines(ctx, keepends)
+        return
     limit = MAX_LINE_BYTES
+    done = start
     # Blocks no longer than the limit: then only a line that began in an earlier block can
     # outgrow it, and that is the one line checked below.
     block = max(1, min(_CHUNK, limit))
@@ -162,6 +178,8 @@ def iter_marked_lines(ctx: ReadContext, *, keepends: bool = False
             chunk = f.read(block)
             if not chunk:
                 break
+            done += len(chunk)
+            ctx.advance(done)
             if skipping:
                 newline = chunk.find(b"\n")
                 if newline < 0:
@@ -193,6 +211,49 @@ def iter_marked_lines(ctx: ReadContext, *, keepends: bool = False
             number += 1
             last = _decode(ctx, pending, codec, number)
             yield number, last if keepends else last.rstrip("\r")
+
+
+def _iter_wide_lines(ctx: ReadContext, keepends: bool) -> Iterator[tuple[int, str | None]]:
+    """iter_marked_lines for UTF-16, where a newline is two bytes: cut the decoded text instead."""
+    decoder = codecs.getincrementaldecoder("utf-16")()
+    limit = MAX_LINE_BYTES // 2          # characters; each is at least two bytes
+    number, done = 0, 0
+    pending, skipping = "", False
+    with open(ctx.path, "rb") as f:
+        while True:
+            chunk = f.read(_CHUNK)
+            done += len(chunk)
+            ctx.advance(done)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                raise ctx.error("cannot decode the text as UTF-16", line=number + 1,
+                                fix=_RESAVE) from exc
+            if skipping:
+                newline = text.find("\n")
+                if newline < 0:
+                    text = ""
+                else:
+                    text, skipping = text[newline + 1:], False
+            lines = (pending + text).split("\n")
+            pending = lines.pop()
+            for line in lines:
+                number += 1
+                if len(line) > limit:
+                    _refuse(ctx, number, MAX_LINE_BYTES)
+                    yield number, None
+                    continue
+                yield number, (line + "\n" if keepends else line.rstrip("\r"))
+            if len(pending) > limit:
+                number += 1
+                _refuse(ctx, number, MAX_LINE_BYTES)
+                yield number, None
+                pending, skipping = "", True
+            if not chunk:
+                break
+    if pending:
+        number += 1
+        yield number, pending if keepends else pending.rstrip("\r")
 
 
 def _refuse(ctx: ReadContext, number: int, limit: int) -> None:

@@ -77,7 +77,7 @@ def test_json_single_object_and_jsonl_named_json(tmp_path: Path) -> None:
      "conversations[1].from", "unknown role 'robot'"),
     ({"conversations": [{"from": "human", "value": "x"}, {"from": "gpt", "value": ""}]},
      "conversations[1].value", "empty content"),
-    ({"prompt": "x", "response": "y"}, "messages", "fields found: 'prompt', 'response'"),
+    ({"q": "x", "a": "y"}, "messages", "fields found: 'q', 'a'"),
 ])
 def test_chat_errors(tmp_path: Path, record: dict, field: str, words: str) -> None:
     good = {"messages": [USER, ASSISTANT]}

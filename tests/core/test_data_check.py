@@ -69,7 +69,7 @@ def test_kwargs_reach_the_reader(tmp_path: Path) -> None:
 def test_lines_are_readable(tmp_path: Path) -> None:
     path = write(tmp_path, "a.csv", "sentence,label\n好,1\n,0\n")
     lines = check_data("classify", path).lines()
-    assert lines[0] == f"{path}: 1 example (CSV, UTF-8)"
+    assert lines[0] == f"{path}: classification, 1 example (CSV, UTF-8)"
     assert "labels: 1 1" in lines
     assert "used column 'sentence' as text" in lines
     assert lines[-2] == "1 problem:"

@@ -23,7 +23,7 @@ TASK_NAMES = {"ner": ["a.txt", "a.conll", "a.jsonl", "a.json", "a"],
               "classify": ["a.csv", "a.tsv", "a.jsonl", "a.json", "a.txt"],
               "sft": ["a.jsonl", "a.json", "a.txt"]}
 TASK_AND_NAME = st.sampled_from([(t, n) for t, names in TASK_NAMES.items() for n in names])
-ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "gbk"])
+ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "gbk", "utf-16"])
 
 
 def assert_valid(task: str, examples: list[Any]) -> None:
@@ -73,6 +73,9 @@ def exercise(task: str, name: str, data: bytes) -> None:
             assert_valid(task, [kind(**item) for item in report.preview])
         if report.n_examples == 0:
             assert report.problems, "an unusable file always says why"
+        detected = check_data(None, path, max_problems=5)      # detection never raises either
+        assert detected.lines() and (detected.n_examples or detected.problems)
+        assert detected.shape()
 
 
 @SETTINGS
@@ -146,20 +149,50 @@ def good_ner_record(draw: st.DrawFn) -> dict[str, Any]:
     return {"tokens": [t for t, _ in pairs], "labels": [label for _, label in pairs]}
 
 
+@st.composite
+def good_span_record(draw: st.DrawFn) -> dict[str, Any]:
+    """CLUENER (inclusive ends) or doccano/generic spans (exclusive), spans inside the text."""
+    text = draw(st.text("北京上海张三李四在 ab", min_size=1, max_size=12))
+    cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=4)))
+    spans = [(a, b) for a, b in zip(cuts[::2], cuts[1::2]) if b > a]
+    kind = draw(st.sampled_from(["cluener", "doccano", "entities"]))
+    if kind == "cluener":
+        label: dict[str, dict[str, list[list[int]]]] = {}
+        for a, b in spans:
+            label.setdefault("LOC", {}).setdefault(text[a:b], []).append([a, b - 1])
+        return {"text": text, "label": label}
+    if kind == "doccano":
+        return {"text": text, "label": [[a, b, "PER"] for a, b in spans]}
+    return {"text": text, "entities": [{"start": a, "end": b, "label": "ORG"} for a, b in spans]}
+
+
 GOOD_RECORDS = {
-    "ner": good_ner_record(),
+    "ner": good_ner_record() | good_span_record(),
     "classify": st.fixed_dictionaries({"text": WORDS, "label": WORDS | st.integers()},
                                       optional={"text_pair": WORDS}),
     "sft": st.lists(st.fixed_dictionaries({"role": st.sampled_from(["user", "system"]),
                                            "content": WORDS}), max_size=2).flatmap(
         lambda head: st.builds(lambda c: {"messages": [*head, {"role": "assistant",
-                                                                "content": c}]}, WORDS)),
+                                                                "content": c}]}, WORDS))
+    | st.fixed_dictionaries({"instruction": WORDS, "output": WORDS},
+                            optional={"input": TOKENS, "system": TOKENS,
+                                      "history": st.lists(st.tuples(WORDS, WORDS).map(list),
+                                                          max_size=2)})
+    | st.fixed_dictionaries({"prompt": WORDS, "response": WORDS}),
 }
 BAD_RECORDS = {
     "ner": st.fixed_dictionaries({}, optional={
         "tokens": maybe(st.lists(TOKENS, max_size=4)),
         "labels": maybe(st.lists(BAD_LABELS | GOOD_LABELS | st.integers(), max_size=4)),
-        "ner_tags": maybe(st.lists(GOOD_LABELS, max_size=4))}),
+        "ner_tags": maybe(st.lists(GOOD_LABELS, max_size=4)),
+        "text": maybe(TOKENS),
+        "label": maybe(st.dictionaries(TOKENS, maybe(st.dictionaries(TOKENS, maybe(st.lists(
+            maybe(st.lists(st.integers(-2, 20), max_size=3)), max_size=2)), max_size=2)),
+            max_size=2) | st.lists(maybe(st.tuples(st.integers(-2, 20), st.integers(-2, 20),
+                                                     TOKENS).map(list)), max_size=3)),
+        "entities": maybe(st.lists(maybe(st.fixed_dictionaries({}, optional={
+            "start": maybe(st.integers(-2, 20)), "end": maybe(st.integers(-2, 20)),
+            "label": maybe(TOKENS)})), max_size=3))}),
     "classify": st.fixed_dictionaries({}, optional={
         "text": maybe(TOKENS), "sentence": maybe(TOKENS), "label": maybe(TOKENS | st.integers()),
         "category": maybe(TOKENS), "text_pair": maybe(TOKENS)}),
@@ -171,7 +204,10 @@ BAD_RECORDS = {
             "value": maybe(TOKENS)})), max_size=4)),
         "conversations": maybe(st.lists(st.fixed_dictionaries(
             {"from": st.sampled_from(["human", "gpt", "system", "bot"]), "value": TOKENS}),
-            max_size=4))}),
+            max_size=4)),
+        "instruction": maybe(TOKENS), "input": maybe(TOKENS), "output": maybe(TOKENS),
+        "history": maybe(st.lists(maybe(st.lists(maybe(TOKENS), max_size=3)), max_size=2)),
+        "prompt": maybe(TOKENS), "completion": maybe(TOKENS)}),
 }
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import pickle
 import tempfile
 from pathlib import Path
@@ -115,10 +116,29 @@ def test_undecodable_bytes_name_the_line(tmp_path: Path) -> None:
     assert "save it again with the encoding UTF-8" in str(info.value)
 
 
-def test_utf16_is_named(tmp_path: Path) -> None:
-    path = write(tmp_path, "a.txt", "北 B-LOC\n".encode("utf-16"))
-    with pytest.raises(DataError, match="UTF-16"):
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_with_bom_is_read(tmp_path: Path, codec: str) -> None:
+    """Excel's "Unicode text" and Notepad's "Unicode" save UTF-16 with a BOM (little-endian on
+    Windows); both byte orders read, lines and notes as for UTF-8."""
+    bom = "\ufeff"
+    path = write(tmp_path, "a.txt", (bom + "北 B-LOC\r\n京 I-LOC\r\n\r\n人 O\r\n").encode(codec))
+    assert [e.tokens for e in read_ner(path)] == [["北", "京"], ["人"]]
+    report = check_data("ner", path)
+    assert report.ok and report.encoding == "utf-16" and "UTF-16" in report.lines()[0]
+    tsv = write(tmp_path, "b.tsv", (bom + "text\tlabel\n好\tpos\n坏\tneg\n").encode(codec))
+    assert [(e.text, e.label) for e in read_classification(tsv)] == [("好", "pos"), ("坏", "neg")]
+    chat = write(tmp_path, "c.jsonl", (bom + json.dumps({"messages": [
+        {"role": "user", "content": "你好"}, {"role": "assistant", "content": "您好"}]},
+        ensure_ascii=False) + "\n").encode(codec))
+    assert read_chat(chat)[0].messages[1]["content"] == "您好"
+
+
+def test_damaged_utf16_names_the_line(tmp_path: Path) -> None:
+    good = "\ufeff北 O\n京 O\n".encode("utf-16-le")
+    path = write(tmp_path, "a.txt", good + b"\x00\xd8" + " O\n".encode("utf-16-le"))  # lone surrogate
+    with pytest.raises(DataError, match="UTF-16") as info:
         read_ner(path)
+    assert info.value.line == 3
 
 
 def test_damaged_utf8_is_not_mistaken_for_gbk(tmp_path: Path) -> None:
