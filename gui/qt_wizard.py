@@ -277,9 +277,25 @@ class DataPage(QWizardPage):
             button = QPushButton(self.tr("Browse..."))
             button.clicked.connect(lambda _=False, e=edit: self._browse(e))
             row.addWidget(button)
+            if edit is self.trainEdit:
+                folder = QPushButton(self.tr("Folder..."))
+                folder.setObjectName("dataFolderButton")
+                folder.clicked.connect(self._browse_folder)
+                row.addWidget(folder)
             form.addRow(label, row)
             edit.textChanged.connect(self._schedule)
         layout.addLayout(form)
+        example_row = QHBoxLayout()
+        self.exampleButton = QPushButton(self.tr("Save an example file..."))
+        self.exampleButton.setObjectName("saveExampleButton")
+        self.exampleButton.setToolTip(self.tr("Write a small valid file for this task, to see the shape your data should have."))
+        self.exampleButton.clicked.connect(self.save_example)
+        example_row.addWidget(self.exampleButton)
+        self.exampleStatus = QLabel()
+        self.exampleStatus.setObjectName("exampleStatus")
+        self.exampleStatus.setWordWrap(True)
+        example_row.addWidget(self.exampleStatus, 1)
+        layout.addLayout(example_row)
         self.summary = QLabel()
         self.summary.setObjectName("dataSummary")
         self.summary.setWordWrap(True)
@@ -323,10 +339,32 @@ class DataPage(QWizardPage):
         self.check()
 
     def _browse(self, edit: QLineEdit) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Data file"), edit.text(),
-                                              self.tr("Data (*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio);;All files (*)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Data file"), edit.text(),
+            self.tr("Data (*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio *.xlsx *.parquet *.arrow);;All files (*)"))
         if path:
             edit.setText(path)
+
+    def _browse_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Data folder (datasets save_to_disk, or one sub-folder per class)"),
+                                                  self.trainEdit.text())
+        if folder:
+            self.trainEdit.setText(folder)
+
+    def save_example(self) -> Path | None:
+        """Write a small valid file for this task, so the user sees the shape to convert to."""
+        from core.data.examples import DEFAULT_FORM, SUFFIX, write_example
+
+        task = self._task or "classify"
+        suggested = str(Path.home() / f"example_{task}{SUFFIX[DEFAULT_FORM[task]]}")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save an example file"), suggested,
+                                              self.tr("Data (*.csv *.tsv *.jsonl *.json *.txt *.xlsx);;All files (*)"))
+        if not path:
+            return None
+        written = write_example(task, path)
+        self.exampleStatus.setText(self.tr("Wrote {file}: open it to see the shape, or train on it as a try.").format(
+            file=written))
+        return written
 
     @Slot()
     def _schedule(self) -> None:
@@ -354,8 +392,11 @@ class DataPage(QWizardPage):
                 continue
             report = check_data(task, text)
             self.reports[key] = report
+            from core.data.text import encoding_name
+
             lines.append(self.tr("{file}: {n} examples ({format}, {encoding})").format(
-                file=Path(report.file).name, n=report.n_examples, format=report.format.upper(), encoding=report.encoding))
+                file=Path(report.file).name, n=report.n_examples, format=report.shape(),
+                encoding=encoding_name(report.encoding) or "-"))
             if report.labels:
                 shown = ", ".join(f"{k} {v}" for k, v in list(report.labels.items())[:12])
                 lines.append(self.tr("Labels: {labels}").format(labels=shown))
@@ -373,6 +414,9 @@ class DataPage(QWizardPage):
 
     def _fill_preview(self, report: Any) -> None:
         rows = report.preview if report is not None else []
+        if rows and report.task in ("ner", "sft"):
+            self._fill_rich_preview(report.task, rows)
+            return
         columns = [k for k in (rows[0].keys() if rows else []) if any(r.get(k) not in (None, "", []) for r in rows)]
         self.preview.clear()
         self.preview.setColumnCount(len(columns))
@@ -383,6 +427,23 @@ class DataPage(QWizardPage):
                 value = row.get(key)
                 text = " ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
                 self.preview.setItem(r, c, QTableWidgetItem(text[:200]))
+
+    def _fill_rich_preview(self, task: str, rows: list[dict[str, Any]]) -> None:
+        """NER: the text with each entity highlighted and labelled; chat: the turns, role by role."""
+        self.preview.clear()
+        self.preview.setColumnCount(1)
+        self.preview.setRowCount(len(rows))
+        self.preview.setHorizontalHeaderLabels([self.tr("Sentence") if task == "ner" else self.tr("Conversation")])
+        for r, row in enumerate(rows):
+            from gui.qt_data_preview import chat_html, entity_html
+
+            html = entity_html(row["tokens"], row["labels"]) if task == "ner" else chat_html(row["messages"])
+            label = QLabel(html)
+            label.setObjectName("previewCell")
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            self.preview.setCellWidget(r, 0, label)
+        self.preview.resizeRowsToContents()
 
     def isComplete(self) -> bool:
         train = self.reports.get("train")

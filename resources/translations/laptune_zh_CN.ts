@@ -430,37 +430,82 @@
         <translation>浏览...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="292"/>
+        <location filename="../../gui/qt_wizard.py" line="281"/>
+        <source>Folder...</source>
+        <translation>文件夹...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard.py" line="289"/>
+        <source>Save an example file...</source>
+        <translation>保存示例文件...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard.py" line="291"/>
+        <source>Write a small valid file for this task, to see the shape your data should have.</source>
+        <translation>为当前任务写出一个小而正确的数据文件，让您看到数据应有的格式。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard.py" line="308"/>
         <source>Problems found:</source>
         <translation>发现的问题：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="326"/>
+        <location filename="../../gui/qt_wizard.py" line="343"/>
         <source>Data file</source>
         <translation>数据文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="327"/>
-        <source>Data (*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio);;All files (*)</source>
-        <translation>数据 (*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio);;所有文件 (*)</translation>
+        <location filename="../../gui/qt_wizard.py" line="344"/>
+        <source>Data (*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio *.xlsx *.parquet *.arrow);;All files (*)</source>
+        <translation>数据 (*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio *.xlsx *.parquet *.arrow);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="357"/>
+        <location filename="../../gui/qt_wizard.py" line="349"/>
+        <source>Data folder (datasets save_to_disk, or one sub-folder per class)</source>
+        <translation>数据文件夹（datasets 的 save_to_disk 目录，或每个类别一个子文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard.py" line="360"/>
+        <source>Save an example file</source>
+        <translation>保存示例文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard.py" line="361"/>
+        <source>Data (*.csv *.tsv *.jsonl *.json *.txt *.xlsx);;All files (*)</source>
+        <translation>数据 (*.csv *.tsv *.jsonl *.json *.txt *.xlsx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard.py" line="365"/>
+        <source>Wrote {file}: open it to see the shape, or train on it as a try.</source>
+        <translation>已写入 {file}：打开它查看格式，或直接用它试着训练。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard.py" line="436"/>
+        <source>Sentence</source>
+        <translation>句子</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard.py" line="436"/>
+        <source>Conversation</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard.py" line="397"/>
         <source>{file}: {n} examples ({format}, {encoding})</source>
         <translation>{file}：{n} 个样本（{format}，{encoding}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="361"/>
+        <location filename="../../gui/qt_wizard.py" line="402"/>
         <source>Labels: {labels}</source>
         <translation>标签：{labels}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="367"/>
+        <location filename="../../gui/qt_wizard.py" line="408"/>
         <source>Choose a training file.</source>
         <translation>请选择训练文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="369"/>
+        <location filename="../../gui/qt_wizard.py" line="410"/>
         <source>No problems found.</source>
         <translation>没有发现问题。</translation>
     </message>
@@ -501,132 +546,132 @@
 <context>
     <name>GuardPage</name>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="343"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="342"/>
         <source>Guard</source>
         <translation>守护</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="344"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="343"/>
         <source>When to pause, resume or save and stop, so the laptop survives the run.</source>
         <translation>何时暂停、继续或保存并停止，让笔记本安全跑完训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="365"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="364"/>
         <source>Guard on</source>
         <translation>启用守护</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="365"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="364"/>
         <source>Watches the sensors and pauses or stops before the hardware suffers.</source>
         <translation>监视传感器，在硬件受损之前暂停或停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="366"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="365"/>
         <source>Pause at GPU °C</source>
         <translation>GPU 达到此温度暂停 (°C)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="366"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="365"/>
         <source>Laptop GPUs throttle in the high 80s; pausing lets the fans catch up.</source>
         <translation>笔记本 GPU 在 85 °C 以上会降频；暂停能让风扇把温度降下来。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="367"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="366"/>
         <source>Resume below GPU °C</source>
         <translation>GPU 低于此温度继续 (°C)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="367"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="366"/>
         <source>Well below the pause point, so the run does not pause and resume in a loop.</source>
         <translation>要明显低于暂停温度，避免反复暂停和继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="368"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="367"/>
         <source>Save and stop at GPU °C</source>
         <translation>GPU 达到此温度保存并停止 (°C)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="368"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="367"/>
         <source>Near the shutdown limit: save the work before the laptop switches off.</source>
         <translation>接近关机温度：在笔记本关机前保存进度。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="369"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="368"/>
         <source>Pause at VRAM share</source>
         <translation>显存占用达到此比例暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="369"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="368"/>
         <source>Above this share another program may push training into out-of-memory (0.95 = 95 %).</source>
         <translation>超过这个比例时，其他程序可能让训练内存不足（0.95 = 95 %）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="370"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="369"/>
         <source>Resume below VRAM share</source>
         <translation>显存占用低于此比例继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="370"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="369"/>
         <source>Resume once the other program has let go of its memory.</source>
         <translation>等其他程序释放显存后继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="371"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="370"/>
         <source>Pause at RAM share</source>
         <translation>内存占用达到此比例暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="371"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="370"/>
         <source>A full RAM makes the system swap, and everything slows to a crawl.</source>
         <translation>内存占满会让系统使用交换空间，一切都会变得极慢。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="372"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="371"/>
         <source>Resume below RAM share</source>
         <translation>内存占用低于此比例继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="372"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="371"/>
         <source>Resume when memory has been freed.</source>
         <translation>内存释放后继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="373"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="372"/>
         <source>Save and stop at RAM share</source>
         <translation>内存占用达到此比例保存并停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="373"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="372"/>
         <source>Just before the system would kill the process for lack of memory.</source>
         <translation>在系统因内存不足而杀掉进程之前。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="374"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="373"/>
         <source>Save and stop below battery %</source>
         <translation>电池低于此电量保存并停止 (%)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="374"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="373"/>
         <source>On battery, save the work before the laptop runs flat.</source>
         <translation>使用电池时，在电量耗尽前保存进度。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="375"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="374"/>
         <source>Warn when unplugged</source>
         <translation>拔掉电源时警告</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="375"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="374"/>
         <source>A laptop on battery throttles its GPU, and the run slows down.</source>
         <translation>笔记本用电池时会给 GPU 降频，训练会变慢。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="376"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="375"/>
         <source>Longest pause (minutes)</source>
         <translation>最长暂停时间（分钟）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="376"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="375"/>
         <source>A pause this long means something is wrong: save and stop instead of waiting for ever.</source>
         <translation>暂停这么久说明出了问题：保存并停止，而不是一直等待。</translation>
     </message>
@@ -1101,46 +1146,46 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="151"/>
+        <location filename="../../gui/qt_plots.py" line="153"/>
         <source>Save this plot as PNG...</source>
         <translation>将此图保存为 PNG...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="154"/>
+        <location filename="../../gui/qt_plots.py" line="156"/>
         <source>Save the run&apos;s metrics as CSV...</source>
         <translation>将训练指标保存为 CSV...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="168"/>
         <location filename="../../gui/qt_plots.py" line="170"/>
-        <location filename="../../gui/qt_plots.py" line="173"/>
+        <location filename="../../gui/qt_plots.py" line="172"/>
+        <location filename="../../gui/qt_plots.py" line="175"/>
         <source>pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="169"/>
         <location filename="../../gui/qt_plots.py" line="171"/>
+        <location filename="../../gui/qt_plots.py" line="173"/>
         <source>resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="172"/>
         <location filename="../../gui/qt_plots.py" line="174"/>
+        <location filename="../../gui/qt_plots.py" line="176"/>
         <source>stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="276"/>
+        <location filename="../../gui/qt_plots.py" line="279"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="369"/>
+        <location filename="../../gui/qt_plots.py" line="372"/>
         <source>Save plot</source>
         <translation>保存图表</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="374"/>
+        <location filename="../../gui/qt_plots.py" line="377"/>
         <source>Save metrics</source>
         <translation>保存指标</translation>
     </message>
@@ -1148,27 +1193,27 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>PresetWizard</name>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="407"/>
+        <location filename="../../gui/qt_wizard.py" line="468"/>
         <source>New run</source>
         <translation>新建训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="428"/>
+        <location filename="../../gui/qt_wizard.py" line="489"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="429"/>
+        <location filename="../../gui/qt_wizard.py" line="490"/>
         <source>Next &gt;</source>
         <translation>下一步 &gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="430"/>
+        <location filename="../../gui/qt_wizard.py" line="491"/>
         <source>&lt; Back</source>
         <translation>&lt; 上一步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="431"/>
+        <location filename="../../gui/qt_wizard.py" line="492"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1224,22 +1269,22 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="389"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="388"/>
         <source>Review</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="390"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="389"/>
         <source>Every setting and where it came from. Start training runs exactly this.</source>
         <translation>所有设置及其来源。“开始训练”将完全按此运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="396"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="395"/>
         <source>The same run from a terminal:</source>
         <translation>在终端中运行同样的训练：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="403"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="402"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -1526,74 +1571,74 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>估计时间：{rough}{how}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="275"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="274"/>
         <source>No time estimate: {error}</source>
         <translation>无法估计时间：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="278"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="277"/>
         <source>{t} per epoch</source>
         <translation>每轮 {t}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="280"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="279"/>
         <source>{t} in all</source>
         <translation>共 {t}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="282"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="281"/>
         <source>about {t} s per optimizer step</source>
         <translation>每个优化步约 {t} 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="283"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="282"/>
         <source>{parts} (rough; tick &apos;probe first&apos; to measure); </source>
         <translation>{parts}（粗略估计；勾选“先试探”可实测）；</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="284"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="283"/>
         <source>{flops:.3g} TFLOP per optimizer step ({tokens} tokens, counted at max sequence length) ÷ {rate:.3g} TFLOPS effective + {overhead:g} s fixed cost per micro-batch = {sec:.3g} s per step.
 {source}</source>
         <translation>{flops:.3g} TFLOP 每优化步（{tokens} 个词元，按最大序列长度计）÷ 有效算力 {rate:.3g} TFLOPS + 每个微批固定开销 {overhead:g} 秒 = 每步 {sec:.3g} 秒。
 {source}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="297"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="296"/>
         <source>Fix the settings first.</source>
         <translation>请先修正设置。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="302"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="301"/>
         <source>Auto-fit is unavailable in this version.</source>
         <translation>此版本不支持自动适配。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="307"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="306"/>
         <source>Auto-fit could not estimate this model: {error}</source>
         <translation>自动适配无法估计这个模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="315"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="314"/>
         <source>No changes: the settings already fit.</source>
         <translation>无需修改：当前设置已经能放下。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="317"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="316"/>
         <source>Even the smallest settings do not fit. What would fit:</source>
         <translation>即使最小的设置也放不下。可以这样做：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="330"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="329"/>
         <source>under a minute</source>
         <translation>不到一分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="332"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="331"/>
         <source>about {n} min</source>
         <translation>约 {n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="333"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="332"/>
         <source>about {n} h</source>
         <translation>约 {n} 小时</translation>
     </message>
