@@ -9,6 +9,7 @@
     laptune train --preset NAME [--data F] [--eval-data F] [--model M] [--out DIR] [--set k=v ...]
     laptune resume RUN_DIR [--checkpoint N]
     laptune runs [RUN_DIR]
+    laptune models get|list|rm   getting models, the model cache (core/cli/models.py)
 
 Exit codes: 0 ok, 1 the thing checked is wrong (bad preset/data, run failed), 2 bad usage,
 3 the run was stopped (resumable), 130 interrupted.
@@ -303,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_runs)
 
+    from core.cli.models import add_parsers as add_model_parsers   # `laptune models get|list|rm`
+
+    add_model_parsers(sub)
     try:
         from core.cli.estimate import register
     except ImportError:
@@ -337,8 +341,9 @@ def main(argv: list[str] | None = None, app_launcher: Any = None, window_builder
     except Exception as exc:
         from core.train.setup import SessionError
         from core.machine.sensors import TraceError
+        from core.hub import HubError
 
-        if isinstance(exc, (SessionError, TraceError)):
+        if isinstance(exc, (SessionError, TraceError, HubError)):
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_BAD
         raise

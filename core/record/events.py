@@ -105,7 +105,22 @@ class Status(Event):
     error_type: str | None = None
 
 
-EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (Log, Eval, Sample, GuardAction, Checkpoint, Backoff, Status)}
+@dataclass
+class Download(Event):
+    """Getting a model before training (core/hub): bytes so far of the whole download, never a token."""
+    type: ClassVar[str] = "download"
+    status: str = "downloading"   # planning | cached | downloading | verifying | done | cancelled | failed
+    repo_id: str = ""
+    source: str = ""              # hf | mirror | modelscope (the endpoint's host, never credentials)
+    file: str = ""                # the file being fetched now
+    bytes_done: int = 0           # monotonic; starts at what an earlier attempt already left (resume)
+    bytes_total: int = 0
+    speed_bps: float | None = None
+    eta_s: float | None = None
+    message: str = ""
+
+
+EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (Log, Eval, Sample, GuardAction, Checkpoint, Backoff, Status, Download)}
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:

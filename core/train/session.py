@@ -151,6 +151,15 @@ class Session:
             self.paused_seconds += ctrl.paused_seconds
         return trainer, bundle, events, ctrl
 
+    def _fetch_model(self, cfg: RunConfig) -> RunConfig:
+        """The download phase (core/hub): a hub model not on disk is fetched first with "download" events and
+        can be cancelled; a cached one is loaded from its cache folder with no network call. run.yaml keeps the id."""
+        from core.hub import ensure_model
+
+        local = ensure_model(cfg.model.name_or_path, self.preset_dir, emit=self.log,
+                             should_stop=lambda: self.control.stop_requested)
+        return cfg if local is None else cfg.model_copy(update={"model": cfg.model.model_copy(update={"name_or_path": local})})
+
     def _check_disk(self, model: Any) -> None:
         weights = sum(p.numel() * p.element_size() for p in model.parameters())
         trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
@@ -181,6 +190,7 @@ class Session:
             if device.kind == "cuda":
                 _prepare_cuda(self.config, device)
             sensors = self._sensors = self._start_sensors(device)   # a bad trace file fails the run with its line
+            attempt.config = self._fetch_model(attempt.config)
             while True:
                 self._trainer = None
                 try:

@@ -1,0 +1,153 @@
+"""ModelScope (modelscope.cn) as a model source, through the `modelscope` package: its own snapshot download
+into its own cache ($MODELSCOPE_CACHE, default ~/.cache/modelscope/hub; models under models/<org>/<name>).
+
+Seed models' ModelScope ids live in presets/sources/modelscope.yaml (a Hugging Face id -> ModelScope id).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from core.config.paths import presets_dir
+from core.hub.source import DownloadCancelled, HubError, Source
+
+
+def seed_ids() -> dict[str, str]:
+    """Hugging Face id -> ModelScope id for the seed presets' models (None where ModelScope has none)."""
+    path = presets_dir() / "sources" / "modelscope.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return {str(k): str(v["id"]) for k, v in data.items() if isinstance(v, dict) and v.get("id")}
+
+
+def modelscope_id(repo_id: str) -> str:
+    return seed_ids().get(repo_id, repo_id)
+
+
+def cache_root(base: Path | None = None) -> Path:
+    root = base or Path(os.path.expanduser(os.environ.get("MODELSCOPE_CACHE") or "~/.cache/modelscope/hub"))
+    return root / "models"
+
+
+def _folder(ms_id: str, base: Path | None = None) -> Path:
+    return cache_root(base).joinpath(*ms_id.split("/"))
+
+
+def _complete(folder: Path) -> bool:
+    """ModelScope writes files straight into the model folder; a `.laptune-complete` mark says ours finished."""
+    return (folder / ".laptune-complete").exists() or ((folder / "config.json").exists()
+                                                       and any(folder.glob("*.safetensors")) or any(folder.glob("*.bin")))
+
+
+def find_cached(repo_id: str, base: Path | None = None) -> Path | None:
+    folder = _folder(modelscope_id(repo_id), base)
+    return folder if folder.is_dir() and (folder / ".laptune-complete").exists() else None
+
+
+def list_cached(base: Path | None = None) -> list[dict[str, Any]]:
+    from core.hub.cache import dir_bytes
+
+    root = cache_root(base)
+    found = []
+    for org in sorted(root.iterdir()) if root.is_dir() else []:
+        for folder in sorted(org.iterdir()) if org.is_dir() and not org.name.startswith(".") else []:
+            if folder.is_dir() and not folder.name.startswith("."):
+                found.append({"id": f"{org.name}/{folder.name}", "path": str(folder), "bytes": dir_bytes(folder),
+                              "complete": (folder / ".laptune-complete").exists()})
+    return found
+
+
+def remove(repo_id: str, base: Path | None = None) -> tuple[int, list[str]]:
+    from core.hub.cache import dir_bytes
+
+    freed, removed = 0, []
+    for ms_id in {repo_id, modelscope_id(repo_id)}:
+        folder = _folder(ms_id, base)
+        if "/" in ms_id and folder.is_dir():
+            freed += dir_bytes(folder)
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(str(folder))
+    return freed, removed
+
+
+def _require_package() -> Any:
+    try:
+        import modelscope  # noqa: F401
+        from modelscope.hub.api import HubApi
+    except ImportError as exc:
+        raise HubError("the ModelScope source needs the `modelscope` package",
+                       fix="pip install modelscope (or choose the Hugging Face mirror: --source mirror)") from exc
+    return HubApi
+
+
+def plan(repo_id: str, source: Source, revision: str | None = None) -> Any:
+    """File list with sizes from ModelScope's API, in the same shape as a hub plan."""
+    from core.hub.listing import RemoteFile, RepoPlan, select_files
+
+    hub_api = _require_package()
+    ms_id = modelscope_id(repo_id)
+    try:
+        files = hub_api(endpoint=source.endpoint).get_model_files(ms_id, revision=revision or "master", recursive=True)
+    except Exception as exc:  # network and API errors alike: a HubError naming the model and the fix
+        raise HubError(source.redact(f"ModelScope has no model '{ms_id}' or cannot be reached ({type(exc).__name__})"),
+                       fix="check the ModelScope id (presets/sources/modelscope.yaml lists the seed models'), "
+                           "or choose the Hugging Face mirror: --source mirror") from None
+    by_name = {f["Path"]: f for f in files if f.get("Type", "blob") != "tree"}
+    keep, skip = select_files(list(by_name))
+    remote = [RemoteFile(name=n, size=int(by_name[n].get("Size") or 0), blob_id=str(by_name[n].get("Sha256") or ""),
+                         sha256=by_name[n].get("Sha256") or None) for n in keep]
+    return RepoPlan(repo_id=ms_id, revision=revision or "master", commit=revision or "master", files=remote, skipped=skip)
+
+
+def download(repo_id: str, source: Source, revision: str | None = None, *, emit: Callable[[Any], None] | None = None,
+             should_stop: Callable[[], bool] | None = None, free_space: Callable[[Path], int] | None = None,
+             base: Path | None = None) -> Path:
+    """snapshot_download of the modelscope package into its own cache, with our events around it. ModelScope
+    reports progress per file through ProgressCallback classes; cancel is checked there (it raises)."""
+    from core.record.events import Download
+
+    repo_plan = plan(repo_id, source, revision)
+    ms_id = repo_plan.repo_id
+    folder = _folder(ms_id, base)
+    total = repo_plan.total_bytes
+    if free_space is not None and free_space(cache_root(base)) < total:
+        raise HubError(f"'{ms_id}' needs {total / (1 << 30):.1f} GB in {cache_root(base)}, not that much is free",
+                       fix="free some space, or set MODELSCOPE_CACHE to a bigger disk")
+    from modelscope import snapshot_download
+    from modelscope.hub.callback import ProgressCallback
+
+    state = {"done": 0}
+
+    def send(status: str, file: str = "", message: str = "") -> None:
+        if emit is not None:
+            emit(Download(status=status, repo_id=ms_id, source="ModelScope", file=file, bytes_done=min(state["done"], total),
+                          bytes_total=total, message=message))
+
+    class Callback(ProgressCallback):
+        def update(self, size: int) -> None:
+            if should_stop is not None and should_stop():
+                raise DownloadCancelled(f"download of '{ms_id}' cancelled", fix=f"run `laptune models get {repo_id} --source modelscope` again")
+            state["done"] += size
+            send("downloading", self.filename)
+
+    send("downloading", message=f"{total / (1 << 20):.1f} MB from ModelScope")
+    try:
+        path = snapshot_download(ms_id, revision=revision, cache_dir=str(cache_root(base).parent),
+                                 allow_patterns=[f.name for f in repo_plan.files], progress_callbacks=[Callback])
+    except DownloadCancelled:
+        send("cancelled")
+        raise
+    except Exception as exc:  # the package's errors: named, with the fix
+        send("failed", message=type(exc).__name__)
+        raise HubError(source.redact(f"ModelScope download of '{ms_id}' failed: {type(exc).__name__}: {exc}"),
+                       fix="try again (finished files are kept), or choose the Hugging Face mirror") from None
+    Path(path, ".laptune-complete").write_text(ms_id, encoding="utf-8")
+    state["done"] = total
+    send("done", message=f"{ms_id}: in {path}")
+    return Path(path) if Path(path).is_dir() else folder

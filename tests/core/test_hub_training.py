@@ -1,0 +1,55 @@
+"""Training's download phase against the local fake hub: a model not on disk is downloaded first ("download"
+events), then trains; a cached one trains with no request to the hub at all; the token never reaches the run."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO, train_preset
+from tests.hubserver import hub, tiny_bert_repo  # noqa: F401  (hub is a fixture)
+
+SETS = ["max_steps=2", "logging_steps=1", "eval_steps=2", "save_steps=2"]
+
+
+@pytest.fixture(scope="module")
+def tiny_bert_folder(tmp_path_factory) -> Path:
+    import torch
+    from transformers import AutoConfig, AutoModel
+
+    folder = tmp_path_factory.mktemp("tiny-bert")
+    shutil.copytree(DEMO / "bert-tiny", folder, dirs_exist_ok=True)
+    torch.manual_seed(0)
+    AutoModel.from_config(AutoConfig.from_pretrained(folder)).save_pretrained(folder)
+    return folder
+
+
+def test_training_downloads_first_then_trains_offline_with_no_request(hub, monkeypatch, tmp_path, tiny_bert_folder):
+    from transformers import AutoModel
+
+    from core.hub.cache import hub_cache_dir
+
+    hub.state.add(tiny_bert_repo(tiny_bert_folder, "org/tiny-bert", gated=True))
+    monkeypatch.setenv("HF_TOKEN", hub.state.token)
+    overrides = {"model.name_or_path": "org/tiny-bert", "model.init_from_scratch": False}
+    summary, rec = train_preset("demo", tmp_path / "run1", sets=SETS, overrides=overrides)
+    assert summary["status"] == "completed", summary["message"]
+    downloads = rec.of("download")
+    assert downloads and downloads[-1].status == "done" and downloads[-1].bytes_done == downloads[-1].bytes_total > 0
+    lines = [json.loads(line) for line in (tmp_path / "run1" / "events.jsonl").read_text().splitlines()]
+    assert any(e["type"] == "download" for e in lines)
+    assert "org/tiny-bert" in (tmp_path / "run1" / "run.yaml").read_text()   # the run records the id, not the cache path
+    for path in (tmp_path / "run1").rglob("*"):
+        if path.is_file():
+            assert hub.state.token.encode() not in path.read_bytes(), f"token written into {path}"
+
+    hub.state.reset()
+    summary, rec = train_preset("demo", tmp_path / "run2", sets=SETS, overrides=overrides)
+    assert summary["status"] == "completed", summary["message"]
+    assert hub.state.requests == [], "a cached model must train without contacting the hub"
+    assert not rec.of("download")
+    # transformers itself finds the download in its cache, offline.
+    model = AutoModel.from_pretrained("org/tiny-bert", cache_dir=hub_cache_dir(), local_files_only=True)
+    assert model.config.hidden_size == 64 and hub.state.requests == []
