@@ -1,0 +1,90 @@
+"""`laptune models get|list|rm` against the local fake hub: a download killed with SIGKILL continues from its
+partial file in the next process (the server counts every byte it sends), the bar, the cache listing."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.hubserver import FakeRepo, hub, random_bytes  # noqa: F401  (hub is a fixture)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cli(args, env, **kw):
+    return subprocess.Popen([sys.executable, "-m", "core.cli.main", "models", *args], cwd=os.getcwd(), env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def test_sigkill_mid_download_then_get_again_completes_without_duplicate_bytes(hub, capsys):
+    from core.cli.main import main
+    from core.hub.cache import repo_dir
+
+    size = 8 << 20
+    weights = random_bytes(size, 7)
+    hub.state.add(FakeRepo("org/big", {"config.json": b'{"model_type": "bert"}', "model.safetensors": weights}))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "0", "TRANSFORMERS_OFFLINE": "0"}
+    hub.state.throttle_bps = 3e6
+    proc = _cli(["get", "org/big"], env)
+    deadline = time.monotonic() + 60
+    while hub.state.content_bytes("/cdn/") < 2 << 20:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    served_first = hub.state.content_bytes("/cdn/")
+    partials = list((repo_dir("org/big") / "blobs").glob("*.laptune-partial"))
+    assert len(partials) == 1
+    kept = partials[0].stat().st_size
+    assert 0 < kept <= served_first < size
+
+    assert main(["models", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(m["id"], m["complete"]) for m in listed] == [("org/big", False)]
+
+    hub.state.throttle_bps = None
+    hub.state.reset()
+    proc = _cli(["get", "org/big"], env)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "100.0%" in err and "MB" in err and "ready in" in out
+    ranges = [r.range for r in hub.state.requests if r.path.startswith("/cdn/")]
+    assert ranges == [f"bytes={kept}-"]
+    assert hub.state.content_bytes("/cdn/") == size - kept, "bytes already on disk were downloaded again"
+    snapshot = Path(out.strip().rsplit(": ", 1)[-1])
+    assert hashlib.sha256((snapshot / "model.safetensors").read_bytes()).hexdigest() == hashlib.sha256(weights).hexdigest()
+
+    assert main(["models", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert len(listed) == 1
+    entry = listed[0]
+    assert {"id", "source", "path", "bytes", "complete", "presets"} <= set(entry)
+    assert entry["id"] == "org/big" and entry["complete"] and entry["bytes"] >= size and entry["path"] == str(snapshot)
+    assert main(["models", "rm", "org/big"]) == 0
+    assert "freed" in capsys.readouterr().out
+    assert not repo_dir("org/big").exists()
+    assert main(["models", "rm", "org/big"]) == 1
+
+
+def test_models_list_names_the_presets_using_a_model(hub, capsys):
+    from core.cli.main import main
+    from core.hub import Source, get_model
+
+    hub.state.add(FakeRepo("bert-base-chinese", {"config.json": b'{"model_type": "bert"}', "model.safetensors": b"w" * 2048}))
+    get_model("bert-base-chinese", source=Source("hf", hub.url))
+    assert main(["models", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "bert-base-chinese" in out and "complete" in out and "ner-bert-crf-4gb" in out
+
+
+def test_get_errors_are_one_line_without_traceback(hub, capsys):
+    from core.cli.main import main
+
+    assert main(["models", "get", "nobody/nothing"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") <= 2 and "error: no model 'nobody/nothing'" in err and "Traceback" not in err
