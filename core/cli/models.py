@@ -117,7 +117,8 @@ def cmd_get(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from core.hub.cache import hub_cache_dir, list_cached
+    from core.hub.cache import hub_cache_dir
+    from core.hub.catalog import list_cached
 
     models = list_cached()
     if args.json:
@@ -135,7 +136,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rm(args: argparse.Namespace) -> int:
-    from core.hub.cache import remove
+    from core.hub.catalog import remove
 
     freed, removed = remove(args.id)
     if not removed:
