@@ -313,6 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         register(sub)
+    from core.cli.use import add_parsers as add_use_parsers   # predict, chat, compare, evaluate
+
+    add_use_parsers(sub)
     return parser
 
 

@@ -10,8 +10,9 @@ Checks, in order: imports, the transformers model families the app supports (the
 the first thing a frozen build misses), the app's own files and data folder, the hardware probe,
 CUDA torch and bitsandbytes' native library ("not available" passes on a machine without an NVIDIA
 GPU; a GPU the driver sees but torch or bitsandbytes cannot use fails), every preset, the demo
-preset trained a few steps and stopped at a checkpoint, that checkpoint resumed to the end, and the
-main window built (offscreen where there is no display) and rendered without being shown.
+preset trained a few steps and stopped at a checkpoint, that checkpoint resumed to the end, one text
+predicted with the trained demo (core/use), and the main window built (offscreen where there is
+no display) and rendered without being shown.
 
 Nothing here touches the network (HF_HUB_OFFLINE=1) and runs go to a temporary folder. core never
 imports gui: the entry point passes `build_window` through core.cli.main.main(window_builder=...)
@@ -310,6 +311,22 @@ def check_resume(ctx: Context) -> str:
     return f"checkpoint-{ctx.stopped_at} resumed to step 4, final model saved{acc}"
 
 
+def check_predict(ctx: Context) -> str:
+    """The trained demo loaded as a user's `laptune predict RUN_DIR` loads it, and one text classified."""
+    from core.use.load import load_for_inference, resolve_checkpoint
+    from core.use.predict import predict_text
+
+    if ctx.run_dir is None or not (ctx.run_dir / "final").is_dir():
+        raise CheckFailed("nothing to predict with: the demo run did not finish")
+    resolved = resolve_checkpoint(ctx.run_dir)
+    loaded = load_for_inference(resolved, device="cpu")
+    result = predict_text(loaded, "今天天气很好")
+    probs = result["probabilities"]
+    if set(probs) != set(loaded.labels or []) or abs(sum(probs.values()) - 1) > 1e-3:
+        raise CheckFailed(f"the prediction does not cover the demo's labels: {result}")
+    return f"{resolved.describe()}: '今天天气很好' -> {result['label']} ({probs[result['label']]:.2f})"
+
+
 def check_main_window(ctx: Context) -> str:
     if ctx.build_window is None:
         raise CheckFailed("no main-window builder was passed in: the entry point must call core.cli.main.main(..., "
@@ -341,6 +358,7 @@ CHECKS: tuple[tuple[str, Callable[[Context], str]], ...] = (
     ("presets", check_presets),
     ("train demo", check_train),
     ("resume checkpoint", check_resume),
+    ("predict demo", check_predict),
     ("main window", check_main_window),
 )
 

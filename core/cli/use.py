@@ -1,0 +1,138 @@
+"""After training, from a terminal:
+
+    laptune predict RUN_DIR|MODEL_DIR [--checkpoint N|best|final|latest] (--text "..." | --file IN --out OUT)
+                    [--json] [--max-new-tokens N] [--temperature T] [--device cpu|cuda|auto]
+    laptune chat RUN_DIR [--checkpoint ...] [--system "..."]       interactive, streaming, multi-turn
+    laptune compare RUN_DIR [--a N] [--b N] [--text "..."]          two checkpoints side by side + every
+                                                                    checkpoint's eval metrics
+    laptune evaluate RUN_DIR --benchmark ifeval [--checkpoints all|best|N,M] [--limit N] [--prompts FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any, TextIO
+
+EXIT_OK, EXIT_BAD, EXIT_USAGE = 0, 1, 2
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def pick_device(choice: str) -> str:
+    import torch
+
+    if choice == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if choice.startswith("cuda") and not torch.cuda.is_available():
+        from core.use.load import UseError
+
+        raise UseError("--device cuda but PyTorch sees no CUDA GPU here", fix="use --device cpu")
+    return choice
+
+
+def _load(args: argparse.Namespace, *, quiet: bool = False) -> Any:
+    from core.use.load import load_for_inference, resolve_checkpoint
+
+    resolved = resolve_checkpoint(args.path, args.checkpoint)
+    device = pick_device(args.device)
+    if not quiet:
+        print(f"Loading {resolved.describe()} ({resolved.task}) on {device}...", file=sys.stderr)
+    loaded = load_for_inference(resolved, device=device)
+    for note in loaded.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return loaded
+
+
+# ---------------------------------------------------------------- predict
+def format_result(task: str, text: str, result: dict[str, Any]) -> list[str]:
+    """A prediction as lines for a person."""
+    if task == "ner":
+        if not result["entities"]:
+            lines = ["(no entities)"]
+        else:
+            lines = [f"{e['label']:8s} {e['text']}  [{e['start']}:{e['end']}]" for e in result["entities"]]
+        lines.append(f"CRF path score {result['score']:.3f}, p(path) {result['probability']:.3f}"
+                     + ("  (text cut at max_seq_length)" if result.get("truncated") else ""))
+        return lines
+    if task == "classify":
+        probs = sorted(result["probabilities"].items(), key=lambda kv: -kv[1])
+        width = max(len(k) for k, _ in probs)
+        return [f"{result['label']}"] + [f"  {k:{width}s} {p:6.1%} {'#' * round(p * 30)}" for k, p in probs]
+    return [result["text"]]
+
+
+class FileProgress:
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int | None) -> None:
+        rate = done / max(time.monotonic() - self.started, 1e-9)
+        of = f"/{total}" if total else ""
+        self.stream.write(f"\r  {done}{of} rows  {rate:.1f} rows/s")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from core.use.batch import predict_file
+    from core.use.predict import predict_text
+
+    if (args.text is None) == (args.file is None):
+        print("error: give --text TEXT or --file IN --out OUT", file=sys.stderr)
+        return EXIT_USAGE
+    if args.file and not args.out:
+        print("error: --file needs --out OUT.jsonl (or .csv)", file=sys.stderr)
+        return EXIT_USAGE
+    loaded = _load(args, quiet=args.json and args.text is not None)
+    if args.text is not None:
+        result = predict_text(loaded, args.text, max_new_tokens=args.max_new_tokens, temperature=args.temperature,
+                              system=args.system)
+        if args.json:
+            _print_json(result)
+        else:
+            for line in format_result(loaded.task, args.text, result):
+                print(line)
+        return EXIT_OK
+    progress = FileProgress()
+    try:
+        report = predict_file(loaded, args.file, args.out, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
+                              temperature=args.temperature, progress=progress)
+    finally:
+        progress.close()
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"{report.rows} rows -> {args.out} in {report.seconds:.1f} s ({report.rows_per_second:.1f} rows/s); "
+          f"{len(report.bad)} bad", file=sys.stderr)
+    for line, why in report.bad[:20]:
+        print(f"  {args.file}:{line}: {why}", file=sys.stderr)
+    if len(report.bad) > 20:
+        print(f"  ... and {len(report.bad) - 20} more (rows with an \"error\" field in {args.out})", file=sys.stderr)
+    return EXIT_OK if report.ok or not report.rows else EXIT_BAD
+
+
+# ---------------------------------------------------------------- registration
+def _common(p: argparse.ArgumentParser, path_help: str = "a run folder, a checkpoint folder or a model folder") -> None:
+    p.add_argument("path", metavar="RUN_DIR", help=path_help)
+    p.add_argument("--checkpoint", help="best (default for a run), final, latest, or a step number")
+    p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: a GPU when PyTorch sees one)")
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser("predict", help="try a trained model on a text or a file")
+    _common(p)
+    p.add_argument("--text", help="one text to predict on")
+    p.add_argument("--file", help="a .txt/.jsonl/.csv file: one prediction per row")
+    p.add_argument("--out", help="where --file's predictions go (.jsonl or .csv)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--max-new-tokens", type=int, default=256, help="SFT: longest answer in tokens (default 256)")
+    p.add_argument("--temperature", type=float, default=None, help="SFT: sample with this temperature (default: greedy)")
+    p.add_argument("--system", help="SFT: a system message before the prompt")
+    p.add_argument("--batch-size", type=int, default=16, help="rows per forward pass with --file (default 16)")
+    p.set_defaults(func=cmd_predict)
