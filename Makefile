@@ -32,3 +32,25 @@ test-package: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+
+# The GPU check (bench/gpu_check.py) runs on a lent CUDA machine with its own Python and torch, no network:
+# `make gpu-wheels` (here, with network) puts the wheels it lacks into .gpu-wheels/ (git-ignored, < 60 MB);
+# `make gpu-check` (there) installs them into .gpu-deps/ and runs the check. GPU_PY: that machine's Python.
+GPU_PY ?= python3
+GPU_WHEELS := .gpu-wheels
+GPU_OUT ?= gpu-check-results
+GPU_PLATFORM := --only-binary=:all: --python-version 3.12 --implementation cp --abi cp312 \
+	--platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_24_x86_64 \
+	--platform manylinux_2_28_x86_64 --no-deps
+GPU_PACKAGES := bitsandbytes==0.50.2 pytorch-crf==0.7.2 pydantic==2.14.4 pydantic-core==2.50.5 \
+	annotated-types==0.8.0 typing-inspection==0.4.5 typing-extensions==4.16.0
+
+.PHONY: gpu-wheels gpu-check
+gpu-wheels: $(STAMP)
+	rm -rf $(GPU_WHEELS) && mkdir -p $(GPU_WHEELS)
+	$(BIN)/python -m pip download --quiet $(GPU_PLATFORM) -d $(GPU_WHEELS) $(GPU_PACKAGES)
+	$(BIN)/python -m pip wheel --quiet --no-deps -w $(GPU_WHEELS) seqeval==1.2.2   # an sdist only: built here (pure Python)
+	@du -sb $(GPU_WHEELS) | awk '{ mb = $$1 / 1e6; printf "%s: %.1f MB\n", $$2, mb; if (mb >= 60) { print "over 60 MB"; exit 1 } }'
+
+gpu-check:
+	$(GPU_PY) bench/gpu_check.py --out $(GPU_OUT)
