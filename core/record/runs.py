@@ -5,6 +5,7 @@
       events.jsonl      one event a line, flushed as written (docs/events.md)
       checkpoints/      standard HF checkpoints (checkpoint-N/), each renamed into place when whole
       final/            model, tokenizer, label map
+      tensorboard/      TensorBoard event files of the same events (core/record/tboard.py)
       summary.json      status, steps, losses, best checkpoint, wall time, peak memory
 """
 from __future__ import annotations
@@ -196,8 +197,14 @@ def _step_of(folder: Path) -> int:
 class EventLog:
     """Writes events.jsonl (samples thinned to one a second) and forwards every event to `emit`."""
 
-    def __init__(self, path: Path | None, forward: Any = None, sample_interval_s: float = 1.0) -> None:
+    def __init__(self, path: Path | None, forward: Any = None, sample_interval_s: float = 1.0,
+                 tensorboard: bool = False) -> None:
         self._file = open(path, "a", encoding="utf-8") if path is not None and is_rank_zero() else None
+        self._tb: Any = None
+        if tensorboard and self._file is not None and path is not None:
+            from core.record.tboard import TensorBoardLog
+
+            self._tb = TensorBoardLog.open(Path(path).parent)   # the same events, for `tensorboard --logdir runs/`
         self._forward = forward
         self._lock = threading.Lock()   # the sensor thread and the training thread both emit
         self._last_sample = -1e18
@@ -217,6 +224,8 @@ class EventLog:
                 if write:
                     self._file.write(event.to_json() + "\n")
                     self._file.flush()
+                    if self._tb is not None:
+                        self._tb(event)
         if self._forward is not None and is_rank_zero():
             self._forward(event)
 
@@ -225,3 +234,6 @@ class EventLog:
             if self._file is not None:
                 self._file.close()
                 self._file = None
+            if self._tb is not None:
+                self._tb.close()
+                self._tb = None

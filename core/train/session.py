@@ -71,7 +71,7 @@ class Session:
         self.config = config
         self.control = control or Control()
         self.rd = run_dir
-        self.log = EventLog(run_dir.events_path, emit)
+        self.log = EventLog(run_dir.events_path, emit, tensorboard=True)
         self.preset_dir = preset_dir
         self.hardware = hardware
         self.faults = faults

@@ -1,0 +1,53 @@
+"""Every run writes TensorBoard event files beside events.jsonl; read back with tensorboard's own reader."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.train.session import Faults
+from tests.conftest import train_preset
+
+
+def _accumulator(folder: Path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    acc = EventAccumulator(str(folder), size_guidance={"scalars": 0, "tensors": 0})
+    acc.Reload()
+    return acc
+
+
+def _texts(acc, tag: str) -> list[str]:
+    return [t.tensor_proto.string_val[0].decode() for t in acc.Tensors(tag)] if tag in acc.Tags()["tensors"] else []
+
+
+def test_run_writes_tensorboard_events(tmp_path: Path) -> None:
+    trace = tmp_path / "hot.jsonl"
+    trace.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"t": 0, "gpu_temp_c": 60, "vram_used_frac": 0.5}, {"t": 0.2, "gpu_temp_c": 88},
+        {"t": 0.7, "gpu_temp_c": 70}]))
+    sets = ["max_steps=8", "logging_steps=2", "eval_steps=4", "save_steps=8", "guard.sample_interval_s=0.1"]
+    summary, rec = train_preset("demo", tmp_path / "run", sets=sets, faults=Faults(sensor_trace=str(trace)))
+    assert summary["status"] == "completed"
+    folder = tmp_path / "run" / "tensorboard"
+    assert list(folder.glob("events.out.tfevents.*"))
+    acc = _accumulator(folder)
+    scalars = set(acc.Tags()["scalars"])
+    assert {"train/loss", "train/learning_rate", "eval/loss", "eval/accuracy", "system/gpu_temp_c",
+            "system/vram_used_frac", "system/ram_used_frac", "guard/paused"} <= scalars
+    # The same numbers as events.jsonl.
+    losses = [(e.step, e.loss) for e in rec.of("log") if e.loss is not None]
+    assert [(s.step, pytest.approx(s.value, rel=1e-6)) for s in acc.Scalars("train/loss")] == losses
+    evals = [(e.step, e.metrics["eval_accuracy"]) for e in rec.of("eval")]
+    assert [(s.step, pytest.approx(s.value, rel=1e-6)) for s in acc.Scalars("eval/accuracy")] == evals
+    lines = [json.loads(x) for x in (tmp_path / "run" / "events.jsonl").read_text().splitlines()]
+    temps = [x["gpu_temp_c"] for x in lines if x["type"] == "sample" and x.get("gpu_temp_c") is not None]
+    assert [s.value for s in acc.Scalars("system/gpu_temp_c")] == temps   # samples thinned as in events.jsonl
+    paused = [s.value for s in acc.Scalars("guard/paused")]
+    pauses = [g for g in rec.of("guard") if g.action in ("pause", "resume")]
+    assert paused[:2] == [1.0, 0.0] and paused == [1.0 if g.action == "pause" else 0.0 for g in pauses]
+    guard = _texts(acc, "guard/text_summary")
+    assert guard and guard[0].startswith("pause (gpu_temp 88 / 85)")
+    statuses = _texts(acc, "status/text_summary")
+    assert any(s.startswith("paused") for s in statuses) and statuses[-1].startswith("completed")
