@@ -70,6 +70,11 @@ class TerminalProgress:
             self._print(f"Eval at step {event.step}: {text}" + (f"\n  sample: {event.generation}" if event.generation else ""))
         elif isinstance(event, Checkpoint):
             self._print(f"Checkpoint saved: {event.path}")
+        elif event.type == "download":   # training's download phase: the same bar as `laptune models get`
+            from core.cli.models import DownloadBar
+
+            self._download_bar = getattr(self, "_download_bar", None) or DownloadBar(self.stream)
+            self._download_bar(event)
         elif isinstance(event, (GuardAction, Backoff)):
             self._print(f"Guard: {event.message}" if isinstance(event, GuardAction) else f"Recovered: {event.message}")
 

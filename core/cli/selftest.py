@@ -158,6 +158,26 @@ def check_app_files(ctx: Context) -> str:
             f"writes to {data} (runs: {runs})")
 
 
+def check_model_cache(ctx: Context) -> str:
+    """The hub client imports (huggingface_hub, filelock; the download code) and the model cache folder is writable."""
+    import filelock  # noqa: F401
+    import huggingface_hub
+
+    from core.hub.cache import hub_cache_dir
+    from core.hub.source import resolve_source
+
+    cache = hub_cache_dir()
+    probe_file = cache / f".selftest-write-{os.getpid()}"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        probe_file.write_text("ok", encoding="utf-8")
+        probe_file.unlink()
+    except OSError as exc:
+        raise CheckFailed(f"the model cache {cache} is not writable: {exc}; set HF_HOME to a writable folder") from exc
+    source = resolve_source()
+    return f"huggingface_hub {huggingface_hub.__version__}; cache {cache} writable; models from {source.label}"
+
+
 def check_hardware(ctx: Context) -> str:
     from core.machine.hardware import probe
 
@@ -352,6 +372,7 @@ CHECKS: tuple[tuple[str, Callable[[Context], str]], ...] = (
     ("imports", check_imports),
     ("model families", check_model_families),
     ("app files", check_app_files),
+    ("model cache", check_model_cache),
     ("hardware", check_hardware),
     ("cuda torch", check_cuda_torch),
     ("bitsandbytes", check_bitsandbytes),
