@@ -322,6 +322,10 @@ class MainWindow(QMainWindow):
             self._guard(event)
         elif kind == "status":
             self._status(event)
+        elif kind == "download":   # the run's download phase; the Stop button cancels it
+            from gui.qt_download import download_text
+
+            self.set_status(download_text(event))
 
     def _progress(self, event: Any) -> None:
         now = time.monotonic()

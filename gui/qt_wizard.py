@@ -129,6 +129,10 @@ class TaskModelPage(QWizardPage):
         self.modelStatus.setObjectName("modelStatus")
         self.modelStatus.setWordWrap(True)
         form.addRow("", self.modelStatus)
+        from gui.qt_download import DownloadPanel   # "in cache" / "to download: X GB from <source>", Download now
+
+        self.downloadPanel = DownloadPanel()
+        form.addRow("", self.downloadPanel)
         self.trustBox = QCheckBox(self.tr("Trust the model's own code (trust_remote_code)"))
         self.trustBox.setObjectName("trustRemoteCode")
         form.addRow("", self.trustBox)
@@ -230,6 +234,7 @@ class TaskModelPage(QWizardPage):
         else:
             self.wiz.set_override("model", "model.name_or_path", None)
         model_cfg, error = read_model_info(text, info.path.parent, info.config.model.config_file) if text else (None, self.tr("empty"))
+        self.downloadPanel.set_model(text, info.path.parent)
         self.needs_remote_code = bool(model_cfg and model_cfg.get("auto_map"))
         if model_cfg is not None:
             arch = model_cfg.get("model_type", "?")
