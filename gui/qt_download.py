@@ -13,8 +13,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from gui.qt_text import tr   # module-level strings: the empty context, as lupdate files them
 
 
 
@@ -32,10 +34,6 @@ def _safe(signal: Any) -> Any:
         except RuntimeError:   # the C++ object is gone
             pass
     return emit
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("DownloadPanel", text)
 
 
 def fmt_eta(seconds: float | None) -> str:

@@ -396,116 +396,136 @@
         <source>Where is the log file?</source>
         <translation>日志文件在哪里？</translation>
     </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="51"/>
+        <source>Model {model} is in the cache ({size}).</source>
+        <translation>模型 {model} 已在缓存中（{size}）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="53"/>
+        <source>Download cancelled; it continues where it stopped next time.</source>
+        <translation>下载已取消；下次会从中断处继续。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="55"/>
+        <source>Download failed: {why}</source>
+        <translation>下载失败：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="58"/>
+        <source>Downloading {model} from {source}: {pct:.0f}% ({done} of {total}), {speed}, {eta} left</source>
+        <translation>正在从 {source} 下载 {model}：{pct:.0f}%（{done} / {total}），{speed}，剩余 {eta}</translation>
+    </message>
 </context>
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="265"/>
+        <location filename="../../gui/qt_wizard.py" line="270"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="266"/>
+        <location filename="../../gui/qt_wizard.py" line="271"/>
         <source>Training and evaluation files, checked before anything starts.</source>
         <translation>训练和评估文件，在开始之前先检查。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="273"/>
+        <location filename="../../gui/qt_wizard.py" line="278"/>
         <source>optional: a share of the training data is held out</source>
         <translation>可选：不填则从训练数据中留出一部分</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="274"/>
+        <location filename="../../gui/qt_wizard.py" line="279"/>
         <source>Training file</source>
         <translation>训练文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="274"/>
+        <location filename="../../gui/qt_wizard.py" line="279"/>
         <source>Evaluation file</source>
         <translation>评估文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="277"/>
+        <location filename="../../gui/qt_wizard.py" line="282"/>
         <source>Browse...</source>
         <translation>浏览...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="281"/>
+        <location filename="../../gui/qt_wizard.py" line="286"/>
         <source>Folder...</source>
         <translation>文件夹...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="289"/>
+        <location filename="../../gui/qt_wizard.py" line="294"/>
         <source>Save an example file...</source>
         <translation>保存示例文件...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="291"/>
+        <location filename="../../gui/qt_wizard.py" line="296"/>
         <source>Write a small valid file for this task, to see the shape your data should have.</source>
         <translation>为当前任务写出一个小而正确的数据文件，让您看到数据应有的格式。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="308"/>
+        <location filename="../../gui/qt_wizard.py" line="313"/>
         <source>Problems found:</source>
         <translation>发现的问题：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="343"/>
+        <location filename="../../gui/qt_wizard.py" line="348"/>
         <source>Data file</source>
         <translation>数据文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="344"/>
+        <location filename="../../gui/qt_wizard.py" line="349"/>
         <source>Data (*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio *.xlsx *.parquet *.arrow);;All files (*)</source>
         <translation>数据 (*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio *.xlsx *.parquet *.arrow);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="349"/>
+        <location filename="../../gui/qt_wizard.py" line="354"/>
         <source>Data folder (datasets save_to_disk, or one sub-folder per class)</source>
         <translation>数据文件夹（datasets 的 save_to_disk 目录，或每个类别一个子文件夹）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="360"/>
+        <location filename="../../gui/qt_wizard.py" line="365"/>
         <source>Save an example file</source>
         <translation>保存示例文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="361"/>
+        <location filename="../../gui/qt_wizard.py" line="366"/>
         <source>Data (*.csv *.tsv *.jsonl *.json *.txt *.xlsx);;All files (*)</source>
         <translation>数据 (*.csv *.tsv *.jsonl *.json *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="365"/>
+        <location filename="../../gui/qt_wizard.py" line="370"/>
         <source>Wrote {file}: open it to see the shape, or train on it as a try.</source>
         <translation>已写入 {file}：打开它查看格式，或直接用它试着训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="436"/>
+        <location filename="../../gui/qt_wizard.py" line="441"/>
         <source>Sentence</source>
         <translation>句子</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="436"/>
+        <location filename="../../gui/qt_wizard.py" line="441"/>
         <source>Conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="397"/>
+        <location filename="../../gui/qt_wizard.py" line="402"/>
         <source>{file}: {n} examples ({format}, {encoding})</source>
         <translation>{file}：{n} 个样本（{format}，{encoding}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="402"/>
+        <location filename="../../gui/qt_wizard.py" line="407"/>
         <source>Labels: {labels}</source>
         <translation>标签：{labels}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="408"/>
+        <location filename="../../gui/qt_wizard.py" line="413"/>
         <source>Choose a training file.</source>
         <translation>请选择训练文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="410"/>
+        <location filename="../../gui/qt_wizard.py" line="415"/>
         <source>No problems found.</source>
         <translation>没有发现问题。</translation>
     </message>
@@ -541,6 +561,76 @@
         <location filename="../../gui/qt_dialogs.py" line="40"/>
         <source>Keep training in the background</source>
         <translation>在后台继续训练</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadPanel</name>
+    <message>
+        <location filename="../../gui/qt_download.py" line="89"/>
+        <source>Get models from</source>
+        <translation>模型来源</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="94"/>
+        <source>In mainland China huggingface.co is often unreachable: choose hf-mirror.com or ModelScope. The choice is remembered.</source>
+        <translation>在中国大陆常常无法访问 huggingface.co：请选择 hf-mirror.com 或 ModelScope（魔搭）。选择会被记住。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="108"/>
+        <source>Download now</source>
+        <translation>立即下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="110"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="171"/>
+        <location filename="../../gui/qt_download.py" line="195"/>
+        <location filename="../../gui/qt_download.py" line="258"/>
+        <source>In cache: {path}</source>
+        <translation>已在缓存中：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="173"/>
+        <source>Not in the cache; asking {source} for its size...</source>
+        <translation>不在缓存中；正在向 {source} 查询大小……</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="191"/>
+        <source>Cannot get its size: {why}</source>
+        <translation>无法获取大小：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="197"/>
+        <source>To download: {size} from {source}</source>
+        <translation>需要下载：{size}，来源 {source}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="199"/>
+        <source>(continues an earlier download of {total})</source>
+        <translation>（继续之前未完成的下载，共 {total}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="219"/>
+        <source>Starting the download from {source}...</source>
+        <translation>正在开始从 {source} 下载……</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="239"/>
+        <source>Cancelling...</source>
+        <translation>正在取消……</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="253"/>
+        <source>Download cancelled; it continues where it stopped next time.</source>
+        <translation>下载已取消；下次会从中断处继续。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="267"/>
+        <source>Download failed: {why}</source>
+        <translation>下载失败：{why}</translation>
     </message>
 </context>
 <context>
@@ -913,125 +1003,125 @@
         <translation>已打开 {path}（{n} 条事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="335"/>
-        <location filename="../../gui/qt_main.py" line="367"/>
+        <location filename="../../gui/qt_main.py" line="339"/>
+        <location filename="../../gui/qt_main.py" line="371"/>
         <source>Training: step {step}/{total}</source>
         <translation>训练中：第 {step}/{total} 步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="337"/>
+        <location filename="../../gui/qt_main.py" line="341"/>
         <source>loss {loss:.4f}</source>
         <translation>损失 {loss:.4f}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="339"/>
+        <location filename="../../gui/qt_main.py" line="343"/>
         <source>about {left} left</source>
         <translation>约剩 {left}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="347"/>
-        <location filename="../../gui/qt_main.py" line="372"/>
+        <location filename="../../gui/qt_main.py" line="351"/>
+        <location filename="../../gui/qt_main.py" line="376"/>
         <source>Paused by the guard: {why}</source>
         <translation>守护已暂停：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="348"/>
-        <location filename="../../gui/qt_main.py" line="375"/>
+        <location filename="../../gui/qt_main.py" line="352"/>
+        <location filename="../../gui/qt_main.py" line="379"/>
         <source>LapTune paused training</source>
         <translation>LapTune 已暂停训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="351"/>
+        <location filename="../../gui/qt_main.py" line="355"/>
         <source>Resumed by the guard: {why}</source>
         <translation>守护已继续：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="353"/>
+        <location filename="../../gui/qt_main.py" line="357"/>
         <source>Stopping (guard): {why}</source>
         <translation>正在停止（守护）：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="354"/>
+        <location filename="../../gui/qt_main.py" line="358"/>
         <source>LapTune is stopping training</source>
         <translation>LapTune 正在停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="356"/>
+        <location filename="../../gui/qt_main.py" line="360"/>
         <source>Warning: {why}</source>
         <translation>警告：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="374"/>
+        <location filename="../../gui/qt_main.py" line="378"/>
         <source>Paused at step {step}. Click Resume to continue.</source>
         <translation>已在第 {step} 步暂停。点击“继续”恢复训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="375"/>
+        <location filename="../../gui/qt_main.py" line="379"/>
         <source>Paused at step {step}</source>
         <translation>已在第 {step} 步暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="377"/>
+        <location filename="../../gui/qt_main.py" line="381"/>
         <source>Probe first: measuring memory and speed with a few steps...</source>
         <translation>先试探：用几步训练测量内存和速度...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="382"/>
+        <location filename="../../gui/qt_main.py" line="386"/>
         <source>Training resumed at step {step}</source>
         <translation>训练已在第 {step} 步继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="389"/>
+        <location filename="../../gui/qt_main.py" line="393"/>
         <source>Finished at step {step} in {time}.</source>
         <translation>已在第 {step} 步完成，用时 {time}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="391"/>
+        <location filename="../../gui/qt_main.py" line="395"/>
         <source>LapTune finished training</source>
         <translation>LapTune 已完成训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="393"/>
+        <location filename="../../gui/qt_main.py" line="397"/>
         <source>Stopped at step {step}; a checkpoint was saved. Resume from checkpoint... continues it.</source>
         <translation>已在第 {step} 步停止并保存了检查点。用“从检查点继续...”可以接着训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="395"/>
+        <location filename="../../gui/qt_main.py" line="399"/>
         <source>LapTune stopped training</source>
         <translation>LapTune 已停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="397"/>
+        <location filename="../../gui/qt_main.py" line="401"/>
         <source>Best evaluation: {metrics}.</source>
         <translation>最佳评估：{metrics}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="404"/>
+        <location filename="../../gui/qt_main.py" line="408"/>
         <source>The run failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="405"/>
+        <location filename="../../gui/qt_main.py" line="409"/>
         <source>Failed: {message}</source>
         <translation>失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="406"/>
+        <location filename="../../gui/qt_main.py" line="410"/>
         <source>LapTune: the run failed</source>
         <translation>LapTune：训练失败</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="428"/>
+        <location filename="../../gui/qt_main.py" line="432"/>
         <source>Stopping: saving a checkpoint; LapTune closes when it is saved.</source>
         <translation>正在停止：保存检查点；保存后 LapTune 将关闭。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="434"/>
+        <location filename="../../gui/qt_main.py" line="438"/>
         <source>LapTune keeps training</source>
         <translation>LapTune 继续训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="434"/>
+        <location filename="../../gui/qt_main.py" line="438"/>
         <source>Training goes on in the background.</source>
         <translation>训练在后台继续进行。</translation>
     </message>
@@ -1193,27 +1283,27 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>PresetWizard</name>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="468"/>
+        <location filename="../../gui/qt_wizard.py" line="473"/>
         <source>New run</source>
         <translation>新建训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="489"/>
+        <location filename="../../gui/qt_wizard.py" line="494"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="490"/>
+        <location filename="../../gui/qt_wizard.py" line="495"/>
         <source>Next &gt;</source>
         <translation>下一步 &gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="491"/>
+        <location filename="../../gui/qt_wizard.py" line="496"/>
         <source>&lt; Back</source>
         <translation>&lt; 上一步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="492"/>
+        <location filename="../../gui/qt_wizard.py" line="497"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1691,62 +1781,62 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>模型（Hub ID 或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="132"/>
+        <location filename="../../gui/qt_wizard.py" line="136"/>
         <source>Trust the model&apos;s own code (trust_remote_code)</source>
         <translation>信任模型自带的代码 (trust_remote_code)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="135"/>
+        <location filename="../../gui/qt_wizard.py" line="139"/>
         <source>Warning: this runs Python code that comes with the model, with your permissions. Tick it only for a model from a source you trust.</source>
         <translation>警告：这会以你的权限运行模型附带的 Python 代码。只有模型来源可信时才勾选。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="183"/>
+        <location filename="../../gui/qt_wizard.py" line="187"/>
         <source>(recommended)</source>
         <translation>（推荐）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="185"/>
+        <location filename="../../gui/qt_wizard.py" line="189"/>
         <source>(demo, CPU)</source>
         <translation>（演示，CPU）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="201"/>
+        <location filename="../../gui/qt_wizard.py" line="205"/>
         <source>Recommended: {reason}</source>
         <translation>推荐：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="206"/>
+        <location filename="../../gui/qt_wizard.py" line="210"/>
         <source>Does not fit this machine: {why}</source>
         <translation>不适合这台机器：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="207"/>
+        <location filename="../../gui/qt_wizard.py" line="211"/>
         <source>Fits this machine ({needs}).</source>
         <translation>适合这台机器（{needs}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="217"/>
+        <location filename="../../gui/qt_wizard.py" line="221"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="232"/>
+        <location filename="../../gui/qt_wizard.py" line="236"/>
         <source>empty</source>
         <translation>为空</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="237"/>
+        <location filename="../../gui/qt_wizard.py" line="242"/>
         <source>Model config readable: {arch}, {layers} layers.</source>
         <translation>模型配置可读：{arch}，{layers} 层。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="238"/>
+        <location filename="../../gui/qt_wizard.py" line="243"/>
         <source>This model ships its own code: tick the box below to use it.</source>
         <translation>这个模型自带代码：要使用它，请勾选下面的选项。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="243"/>
+        <location filename="../../gui/qt_wizard.py" line="248"/>
         <source>Cannot read the model&apos;s config: {error}</source>
         <translation>无法读取模型配置：{error}</translation>
     </message>
