@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("LapTune"))
         self.resize(1366, 740)
+        self.setAcceptDrops(True)
         self.icon = icon or QIcon()
         self.setWindowIcon(self.icon)
         self.language = language
@@ -164,16 +165,34 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ starting runs
     @Slot()
-    def open_wizard(self) -> None:
+    def open_wizard(self, initial_data: str | None = None) -> None:
         from gui.qt_wizard import PresetWizard
 
         if self.state != "idle":
             return
         hw = self.fixed_hw or self.hardware.snapshot_value or _default_probe()
-        self.wizard = PresetWizard(hw, self, **self.wizard_defaults)
+        defaults = dict(self.wizard_defaults)
+        if initial_data:
+            defaults["initial_data"] = initial_data
+        self.wizard = PresetWizard(hw, self, **defaults)
         self.wizard.accepted.connect(self._wizard_accepted)
         self.wizard.finished.connect(self._wizard_closed)
         self.wizard.open()
+
+    # A data file dropped on the window starts a new run from it (gui/qt_data_start.py).
+    def dragEnterEvent(self, event: Any) -> None:
+        from gui.qt_data_start import dropped_path
+
+        if self.state == "idle" and self.wizard is None and dropped_path(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:
+        from gui.qt_data_start import dropped_path
+
+        path = dropped_path(event)
+        if path and self.state == "idle" and self.wizard is None:
+            event.acceptProposedAction()
+            self.open_wizard(initial_data=path)
 
     @Slot()
     def _wizard_accepted(self) -> None:

@@ -159,7 +159,7 @@ class TaskModelPage(QWizardPage):
         self.infos = [i for i in list_presets() if i.config is not None]
         self.recs = recommend_all(self.wiz.hw, self.infos)
         self._filled = True
-        wanted = self.wiz.initial_preset
+        wanted = self.wiz.initial_preset or self.wiz.preset
         task = next((i.config.task for i in self.infos if i.name == wanted), None) if wanted else None
         if task is None:
             task = next((t for t in TASKS if self.recs.get(t)), "classify")
@@ -465,8 +465,10 @@ def _resolve_data_path(value: str, preset_dir: Path) -> Path:
 # ---------------------------------------------------------------------------- the wizard
 class PresetWizard(QWizard):
     def __init__(self, hw: Any, parent: QWidget | None = None, initial_preset: str | None = None,
-                 extra_overrides: dict[str, Any] | None = None, sensor_trace: str | None = None) -> None:
+                 extra_overrides: dict[str, Any] | None = None, sensor_trace: str | None = None,
+                 initial_data: str | None = None) -> None:
         super().__init__(parent)
+        from gui.qt_data_start import StartPage
         from gui.qt_wizard_settings import GuardPage, ReviewPage, SettingsPage
 
         self.setObjectName("presetWizard")
@@ -477,11 +479,13 @@ class PresetWizard(QWizard):
         self.hw = hw
         self.cpu_gflops: float | None = None   # measured once by the settings page (0.0: could not)
         self.initial_preset = initial_preset
+        self.initial_data = initial_data
         self.sensor_trace = sensor_trace
         self.preset: str | None = None
         self.preset_path: Path | None = None
-        self._overrides: dict[str, dict[str, Any]] = {"model": {}, "data": {}, "settings": {}, "guard": {},
-                                                      "extra": dict(extra_overrides or {})}
+        # "start": the data chosen on the start page; the data page's own changes go on top of it.
+        self._overrides: dict[str, dict[str, Any]] = {"start": {}, "model": {}, "data": {}, "settings": {},
+                                                      "guard": {}, "extra": dict(extra_overrides or {})}
         self.plan: RunPlan | None = None
         if initial_preset:
             from core.config.presets import find_preset
@@ -491,6 +495,12 @@ class PresetWizard(QWizard):
                       ReviewPage(self)]
         for page in self.pages:
             self.addPage(page)
+        self.review_id = self.pageIds()[-1]
+        # A run starts from the data (the start page first) unless a preset was chosen beforehand.
+        self.startPage = StartPage(self)
+        self.start_id = self.addPage(self.startPage)
+        if initial_preset is None or initial_data is not None:
+            self.setStartId(self.start_id)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Start training"))
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Next >"))
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< Back"))
@@ -498,9 +508,16 @@ class PresetWizard(QWizard):
 
     def set_preset(self, name: str, path: Path) -> None:
         if name != self.preset:
-            for group in ("model", "data", "settings", "guard"):
+            for group in ("model", "data", "settings", "guard"):  # not "start": the data stays
                 self._overrides[group] = {}
         self.preset, self.preset_path = name, path
+
+    def data_report(self, key: str) -> Any:
+        """The check of the training ("train") or evaluation ("eval") data: the data page's, else the start page's."""
+        report = self.pages[2].reports.get(key)
+        if report is None and key == "train" and self.startPage.path is not None:
+            report = self.startPage.report
+        return report
 
     def set_override(self, group: str, dotted: str, value: Any, explicit_none: bool = False) -> None:
         """Record a change; None removes it (the preset's value holds) unless explicit_none."""
@@ -514,7 +531,7 @@ class PresetWizard(QWizard):
 
     def overrides(self) -> dict[str, Any]:
         merged: dict[str, Any] = {}
-        for group in ("model", "data", "settings", "guard", "extra"):
+        for group in ("start", "model", "data", "settings", "guard", "extra"):
             merged.update(self._overrides[group])
         return merged
 

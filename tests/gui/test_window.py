@@ -70,8 +70,12 @@ def test_recommended_preset_is_preselected_with_its_reason(make_window, qtbot):
     window = make_window("laptop-3050-4gb")
     window.open_wizard()
     wizard = window.wizard
+    assert wizard.currentPage().objectName() == "startPage"     # a new run starts from the data
+    wizard.currentPage().customise.setChecked(True)
+    wizard.next()
     wizard.next()
     page = wizard.pages[1]
+    assert wizard.currentPage() is page
     assert page.presetCombo.currentText().startswith("★")
     assert "Recommended" in page.reason.text()
     wizard.reject()

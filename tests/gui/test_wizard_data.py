@@ -55,3 +55,66 @@ def test_save_an_example_file(make_window, qtbot, tmp_path: Path, monkeypatch):
     assert "<b>assistant</b>" in page.preview.cellWidget(0, 0).text()
     assert str(target) in page.exampleStatus.text()
     wizard.reject()
+
+
+def test_four_clicks_from_a_data_file_to_a_guarded_run(make_window, qtbot, tmp_path: Path, monkeypatch):
+    """New run, Choose data file (the file dialog answers), Next, Start training: a running run with the
+    guard on. The recommended CPU preset's model (bert-base-chinese) is not on a test machine, so the
+    bundled tiny BERT stands in through the wizard's extra overrides, with the demo's few steps."""
+    from tests.gui.conftest import DEMO_OVERRIDES
+
+    root = Path(__file__).resolve().parents[2]
+    data = root / "resources" / "demo" / "cls_train.csv"
+    extra = {**DEMO_OVERRIDES, "model.name_or_path": str(root / "resources" / "demo" / "bert-tiny"),
+             "model.init_from_scratch": True, "training.max_seq_length": 32, "training.batch_size": 8}
+    window = make_window("cpu-only", extra_overrides=extra)
+    window.show()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(data), ""))
+    clicks = 0
+
+    def click(button) -> None:
+        nonlocal clicks
+        assert button.isEnabled() and button.isVisible(), button.text()
+        clicks += 1
+        button.click()
+
+    click(window.buttons["newRunButton"])
+    wizard = window.wizard
+    start = wizard.currentPage()
+    assert start.objectName() == "startPage"
+    click(start.chooseButton)
+    assert start.taskCombo.currentData() == "classify" and start.presetCombo.currentData() == "cls-cpu"
+    assert "Recommended for this computer" in start.reason.text()
+    assert "classification, CSV (sure" in start.recognised.text()
+    from PySide6.QtWidgets import QWizard
+
+    click(wizard.button(QWizard.WizardButton.NextButton))
+    review = wizard.currentPage()
+    assert review.objectName() == "reviewPage"
+    summary = review.summary.text()
+    assert "480 examples" in summary and "effective batch" in summary and "pause at GPU" in summary
+    assert not review.configView.isVisible() and "ner." not in review.configView.toPlainText()
+    assert "classify." in review.configView.toPlainText()
+    click(wizard.button(QWizard.WizardButton.FinishButton))
+    assert clicks == 4
+    assert window.plan is not None and window.plan.config.guard.enabled
+    assert window.plan.config.data.train == str(data)
+    qtbot.waitUntil(lambda: window.state == "running", timeout=120_000)
+
+
+def test_customise_goes_through_every_page(make_window, qtbot, tmp_path: Path):
+    window = make_window("cpu-only")
+    window.open_wizard(initial_data=str(write_example("ner", tmp_path / "a.json", form="cluener")))
+    wizard = window.wizard
+    start = wizard.currentPage()
+    qtbot.waitUntil(lambda: start.report is not None)
+    assert start.taskCombo.currentData() == "ner" and start.isComplete()
+    start.customise.setChecked(True)
+    names = []
+    while wizard.currentPage() is not wizard.pages[-1]:
+        wizard.next()
+        names.append(wizard.currentPage().objectName())
+    assert names == ["hardwarePage", "taskModelPage", "dataPage", "settingsPage", "guardPage", "reviewPage"]
+    assert wizard.pages[1].presetCombo.currentData() == start.presetCombo.currentData()
+    assert "a.json: 3 examples (CLUENER JSON" in wizard.pages[2].summary.text()
+    wizard.reject()
