@@ -933,195 +933,195 @@
         <translation>LapTune</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="92"/>
+        <location filename="../../gui/qt_main.py" line="93"/>
         <source>Log file</source>
         <translation>日志文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="92"/>
+        <location filename="../../gui/qt_main.py" line="93"/>
         <source>Errors are written to {path}</source>
         <translation>错误信息写在 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="201"/>
+        <location filename="../../gui/qt_main.py" line="220"/>
         <source>Starting {preset}: {command}</source>
         <translation>正在启动 {preset}：{command}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="217"/>
+        <location filename="../../gui/qt_main.py" line="236"/>
         <source>Resuming {run} from checkpoint {step}</source>
         <translation>从检查点 {step} 继续 {run}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="223"/>
+        <location filename="../../gui/qt_main.py" line="242"/>
         <source>Starting: loading the model and the data...</source>
         <translation>正在启动：加载模型和数据...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="232"/>
+        <location filename="../../gui/qt_main.py" line="251"/>
         <source>Pausing after the current step...</source>
         <translation>当前步骤结束后暂停...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="239"/>
+        <location filename="../../gui/qt_main.py" line="258"/>
         <source>Resuming...</source>
         <translation>正在继续...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="246"/>
+        <location filename="../../gui/qt_main.py" line="265"/>
         <source>Stopping: saving a checkpoint after the current step...</source>
         <translation>正在停止：当前步骤结束后保存检查点...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="256"/>
+        <location filename="../../gui/qt_main.py" line="275"/>
         <source>No runs yet</source>
         <translation>还没有训练记录</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="256"/>
+        <location filename="../../gui/qt_main.py" line="275"/>
         <source>There is no run with a checkpoint to resume.</source>
         <translation>没有带检查点、可以继续的训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="278"/>
+        <location filename="../../gui/qt_main.py" line="297"/>
         <source>Open a run folder</source>
         <translation>打开训练文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="292"/>
+        <location filename="../../gui/qt_main.py" line="311"/>
         <source>Cannot open the run</source>
         <translation>无法打开该训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="303"/>
+        <location filename="../../gui/qt_main.py" line="322"/>
         <source>Showing run {name}: {status}, step {step}</source>
         <translation>正在显示训练 {name}：{status}，第 {step} 步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="305"/>
+        <location filename="../../gui/qt_main.py" line="324"/>
         <source>Opened {path} ({n} events)</source>
         <translation>已打开 {path}（{n} 条事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="339"/>
-        <location filename="../../gui/qt_main.py" line="371"/>
+        <location filename="../../gui/qt_main.py" line="358"/>
+        <location filename="../../gui/qt_main.py" line="390"/>
         <source>Training: step {step}/{total}</source>
         <translation>训练中：第 {step}/{total} 步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="341"/>
+        <location filename="../../gui/qt_main.py" line="360"/>
         <source>loss {loss:.4f}</source>
         <translation>损失 {loss:.4f}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="343"/>
+        <location filename="../../gui/qt_main.py" line="362"/>
         <source>about {left} left</source>
         <translation>约剩 {left}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="351"/>
-        <location filename="../../gui/qt_main.py" line="376"/>
+        <location filename="../../gui/qt_main.py" line="370"/>
+        <location filename="../../gui/qt_main.py" line="395"/>
         <source>Paused by the guard: {why}</source>
         <translation>守护已暂停：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="352"/>
-        <location filename="../../gui/qt_main.py" line="379"/>
+        <location filename="../../gui/qt_main.py" line="371"/>
+        <location filename="../../gui/qt_main.py" line="398"/>
         <source>LapTune paused training</source>
         <translation>LapTune 已暂停训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="355"/>
+        <location filename="../../gui/qt_main.py" line="374"/>
         <source>Resumed by the guard: {why}</source>
         <translation>守护已继续：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="357"/>
+        <location filename="../../gui/qt_main.py" line="376"/>
         <source>Stopping (guard): {why}</source>
         <translation>正在停止（守护）：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="358"/>
+        <location filename="../../gui/qt_main.py" line="377"/>
         <source>LapTune is stopping training</source>
         <translation>LapTune 正在停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="360"/>
+        <location filename="../../gui/qt_main.py" line="379"/>
         <source>Warning: {why}</source>
         <translation>警告：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="378"/>
+        <location filename="../../gui/qt_main.py" line="397"/>
         <source>Paused at step {step}. Click Resume to continue.</source>
         <translation>已在第 {step} 步暂停。点击“继续”恢复训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="379"/>
+        <location filename="../../gui/qt_main.py" line="398"/>
         <source>Paused at step {step}</source>
         <translation>已在第 {step} 步暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="381"/>
+        <location filename="../../gui/qt_main.py" line="400"/>
         <source>Probe first: measuring memory and speed with a few steps...</source>
         <translation>先试探：用几步训练测量内存和速度...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="386"/>
+        <location filename="../../gui/qt_main.py" line="405"/>
         <source>Training resumed at step {step}</source>
         <translation>训练已在第 {step} 步继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="393"/>
+        <location filename="../../gui/qt_main.py" line="412"/>
         <source>Finished at step {step} in {time}.</source>
         <translation>已在第 {step} 步完成，用时 {time}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="395"/>
+        <location filename="../../gui/qt_main.py" line="414"/>
         <source>LapTune finished training</source>
         <translation>LapTune 已完成训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="397"/>
+        <location filename="../../gui/qt_main.py" line="416"/>
         <source>Stopped at step {step}; a checkpoint was saved. Resume from checkpoint... continues it.</source>
         <translation>已在第 {step} 步停止并保存了检查点。用“从检查点继续...”可以接着训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="399"/>
+        <location filename="../../gui/qt_main.py" line="418"/>
         <source>LapTune stopped training</source>
         <translation>LapTune 已停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="401"/>
+        <location filename="../../gui/qt_main.py" line="420"/>
         <source>Best evaluation: {metrics}.</source>
         <translation>最佳评估：{metrics}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="408"/>
+        <location filename="../../gui/qt_main.py" line="427"/>
         <source>The run failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="409"/>
+        <location filename="../../gui/qt_main.py" line="428"/>
         <source>Failed: {message}</source>
         <translation>失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="410"/>
+        <location filename="../../gui/qt_main.py" line="429"/>
         <source>LapTune: the run failed</source>
         <translation>LapTune：训练失败</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="432"/>
+        <location filename="../../gui/qt_main.py" line="451"/>
         <source>Stopping: saving a checkpoint; LapTune closes when it is saved.</source>
         <translation>正在停止：保存检查点；保存后 LapTune 将关闭。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="438"/>
+        <location filename="../../gui/qt_main.py" line="457"/>
         <source>LapTune keeps training</source>
         <translation>LapTune 继续训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="438"/>
+        <location filename="../../gui/qt_main.py" line="457"/>
         <source>Training goes on in the background.</source>
         <translation>训练在后台继续进行。</translation>
     </message>
@@ -1283,27 +1283,27 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>PresetWizard</name>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="473"/>
+        <location filename="../../gui/qt_wizard.py" line="475"/>
         <source>New run</source>
         <translation>新建训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="494"/>
+        <location filename="../../gui/qt_wizard.py" line="504"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="495"/>
+        <location filename="../../gui/qt_wizard.py" line="505"/>
         <source>Next &gt;</source>
         <translation>下一步 &gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="496"/>
+        <location filename="../../gui/qt_wizard.py" line="506"/>
         <source>&lt; Back</source>
         <translation>&lt; 上一步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="497"/>
+        <location filename="../../gui/qt_wizard.py" line="507"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1359,24 +1359,121 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="388"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="403"/>
         <source>Review</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="389"/>
-        <source>Every setting and where it came from. Start training runs exactly this.</source>
-        <translation>所有设置及其来源。“开始训练”将完全按此运行。</translation>
+        <location filename="../../gui/qt_wizard_settings.py" line="404"/>
+        <source>What will run. Start training runs exactly this.</source>
+        <translation>将要运行的内容。“开始训练”会完全按此运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="395"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="411"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="438"/>
+        <source>Show all settings</source>
+        <translation>显示全部设置</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="422"/>
         <source>The same run from a terminal:</source>
         <translation>在终端中运行同样的训练：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="402"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="429"/>
         <source>Copy</source>
         <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="438"/>
+        <source>Hide all settings</source>
+        <translation>隐藏全部设置</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="472"/>
+        <source>a folder on this computer</source>
+        <translation>本机上的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="473"/>
+        <source>in the local cache</source>
+        <translation>本地缓存中</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="474"/>
+        <source>from the Hugging Face hub when training starts (needs internet, or a mirror)</source>
+        <translation>训练开始时从 Hugging Face Hub 下载（需要联网或镜像）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="475"/>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="476"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="481"/>
+        <source>{n} examples ({shape})</source>
+        <translation>{n} 条样本（{shape}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="482"/>
+        <source>evaluation: {file}</source>
+        <translation>评估：{file}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="483"/>
+        <source>evaluation: {pct} % held out</source>
+        <translation>评估：留出 {pct} %</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="484"/>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="486"/>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="486"/>
+        <source>{epochs:g} epochs, effective batch {eff} ({b} × {acc} accumulation)</source>
+        <translation>{epochs:g} 轮，有效批大小 {eff}（{b} × {acc} 累积）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="491"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="494"/>
+        <source>Memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="492"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="494"/>
+        <source>estimate unavailable: {error}</source>
+        <translation>无法估算：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="496"/>
+        <source>on: pause at GPU {t} °C, RAM {ram} %, VRAM {vram} %; save and stop at battery {bat} %</source>
+        <translation>开启：GPU {t} °C、内存 {ram} %、显存 {vram} % 时暂停；电量低于 {bat} % 时保存并停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="498"/>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="499"/>
+        <source>Guard</source>
+        <translation>守护</translation>
     </message>
 </context>
 <context>
@@ -1731,6 +1828,139 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <location filename="../../gui/qt_wizard_settings.py" line="332"/>
         <source>about {n} h</source>
         <translation>约 {n} 小时</translation>
+    </message>
+</context>
+<context>
+    <name>StartPage</name>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="35"/>
+        <source>Your data</source>
+        <translation>您的数据</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="36"/>
+        <source>Choose the file or folder to train on, or drop it here. LapTune reads it, recognises the task and picks the preset for this computer.</source>
+        <translation>选择要训练的文件或文件夹，或把它拖到这里。LapTune 会读取它、识别任务，并为这台电脑选好预设。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="40"/>
+        <source>Drop a data file or folder here</source>
+        <translation>把数据文件或文件夹拖到这里</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="48"/>
+        <source>Choose data file...</source>
+        <translation>选择数据文件...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="52"/>
+        <source>Folder...</source>
+        <translation>文件夹...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="65"/>
+        <source>Recognised</source>
+        <translation>识别结果</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="68"/>
+        <source>Text classification</source>
+        <translation>文本分类</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="68"/>
+        <source>Named entities (NER)</source>
+        <translation>命名实体识别（NER）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="69"/>
+        <source>Chat fine-tuning (SFT)</source>
+        <translation>对话微调（SFT）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="72"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="75"/>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="85"/>
+        <source>Customise: go through hardware, model, data, settings and guard pages</source>
+        <translation>自定义：逐页查看硬件、模型、数据、设置和守护</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="111"/>
+        <source>Data file</source>
+        <translation>数据文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="112"/>
+        <source>Data ({patterns});;All files (*)</source>
+        <translation>数据 ({patterns});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="118"/>
+        <source>Data folder (datasets save_to_disk, or one sub-folder per class)</source>
+        <translation>数据文件夹（datasets 的 save_to_disk 目录，或每个类别一个子文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="147"/>
+        <source>sure</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="147"/>
+        <source>likely</source>
+        <translation>很可能</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="147"/>
+        <source>unsure</source>
+        <translation>不确定</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="148"/>
+        <source>{what} ({sure}: {pct} of the sampled records fit)</source>
+        <translation>{what}（{sure}：抽样记录中 {pct} 符合）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="150"/>
+        <source>not recognised: {why}</source>
+        <translation>无法识别：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="170"/>
+        <source>(recommended)</source>
+        <translation>（推荐）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="189"/>
+        <source>Recommended for this computer: {reason}</source>
+        <translation>为这台电脑推荐：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="194"/>
+        <source>Does not fit this machine: {why}</source>
+        <translation>不适合这台机器：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="195"/>
+        <source>Fits this machine ({needs}).</source>
+        <translation>适合这台机器（{needs}）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="213"/>
+        <source>{file}: {n} examples ({format}, {encoding})</source>
+        <translation>{file}：{n} 条样本（{format}，{encoding}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="218"/>
+        <source>Labels: {labels}</source>
+        <translation>标签：{labels}</translation>
     </message>
 </context>
 <context>
