@@ -178,6 +178,8 @@ class Handler(BaseHTTPRequestHandler):
         req = self._record()
         url = urlsplit(self.path)
         path, query = unquote(url.path), parse_qs(url.query)
+        if path.startswith("/api/v1/models/"):
+            return self._modelscope(path, query, req)
         if path == "/api/models":
             q = (query.get("search") or [""])[0].lower()
             hits = [{"id": r, "modelId": r} for r in self.state.repos if q and q in r.lower()]
@@ -242,6 +244,28 @@ class Handler(BaseHTTPRequestHandler):
             headers["ETag"] = f'"{e["oid"]}"'
             return self._send_content(repo.files[name], req, headers)
         self._error(404, "NotFound", f"no route {path}")
+
+
+    # ------------------------------------------------------------ ModelScope's routes (the modelscope package)
+    def _modelscope(self, path: str, query: dict[str, list[str]], req: Request) -> None:
+        """GET /api/v1/models/{id}/repo/files?Revision=&Recursive=  -> {"Code": 200, "Data": {"Files": [...]}}
+        GET /api/v1/models/{id}/repo?Revision=&FilePath=          -> the content (Range supported)
+        GET /api/v1/models/{id}/revisions                         -> branches and tags"""
+        m = re.fullmatch(r"/api/v1/models/(.+?)/(repo/files|repo|revisions)", path)
+        repo = self.state.repos.get(m.group(1)) if m else None
+        if repo is None:
+            return self._json({"Code": 10010205001, "Message": "model not found", "Success": False}, 404)
+        if m.group(2) == "repo/files":
+            files = [{"Name": n.rsplit("/", 1)[-1], "Path": n, "Type": "blob", "Size": len(d), "Revision": repo.commit,
+                      "Sha256": hashlib.sha256(d).hexdigest(), "IsLFS": len(d) >= LFS_MIN} for n, d in sorted(repo.files.items())]
+            return self._json({"Code": 200, "Data": {"Files": files}, "Success": True, "RequestId": "test"})
+        if m.group(2) == "revisions":
+            return self._json({"Code": 200, "Data": {"RevisionMap": {"Branches": [{"Revision": "master"}], "Tags": []}},
+                               "Success": True})
+        name = (query.get("FilePath") or [""])[0]
+        if name not in repo.files:
+            return self._json({"Code": 404, "Message": "file not found", "Success": False}, 404)
+        return self._send_content(repo.files[name], req, {})
 
 
 class HubServer:

@@ -31,23 +31,26 @@ def modelscope_id(repo_id: str) -> str:
 
 
 def cache_root(base: Path | None = None) -> Path:
+    """$MODELSCOPE_CACHE/models (default ~/.cache/modelscope/hub/models), as the modelscope package lays it out:
+    models/<org>--<name>/snapshots/<revision>/<files>."""
     root = base or Path(os.path.expanduser(os.environ.get("MODELSCOPE_CACHE") or "~/.cache/modelscope/hub"))
     return root / "models"
 
 
-def _folder(ms_id: str, base: Path | None = None) -> Path:
-    return cache_root(base).joinpath(*ms_id.split("/"))
+def _repo_folder(ms_id: str, base: Path | None = None) -> Path:
+    return cache_root(base) / ms_id.replace("/", "--")
 
 
-def _complete(folder: Path) -> bool:
-    """ModelScope writes files straight into the model folder; a `.laptune-complete` mark says ours finished."""
-    return (folder / ".laptune-complete").exists() or ((folder / "config.json").exists()
-                                                       and any(folder.glob("*.safetensors")) or any(folder.glob("*.bin")))
+MARK = ".laptune-complete"   # beside snapshots/: written after the package's download returned
 
 
 def find_cached(repo_id: str, base: Path | None = None) -> Path | None:
-    folder = _folder(modelscope_id(repo_id), base)
-    return folder if folder.is_dir() and (folder / ".laptune-complete").exists() else None
+    folder = _repo_folder(modelscope_id(repo_id), base)
+    mark = folder / MARK
+    if not mark.is_file():
+        return None
+    snapshot = Path(mark.read_text(encoding="utf-8").strip())
+    return snapshot if snapshot.is_dir() else None
 
 
 def list_cached(base: Path | None = None) -> list[dict[str, Any]]:
@@ -55,11 +58,11 @@ def list_cached(base: Path | None = None) -> list[dict[str, Any]]:
 
     root = cache_root(base)
     found = []
-    for org in sorted(root.iterdir()) if root.is_dir() else []:
-        for folder in sorted(org.iterdir()) if org.is_dir() and not org.name.startswith(".") else []:
-            if folder.is_dir() and not folder.name.startswith("."):
-                found.append({"id": f"{org.name}/{folder.name}", "path": str(folder), "bytes": dir_bytes(folder),
-                              "complete": (folder / ".laptune-complete").exists()})
+    for folder in sorted(root.iterdir()) if root.is_dir() else []:
+        if folder.is_dir() and "--" in folder.name:
+            ms_id = folder.name.replace("--", "/", 1)
+            done = find_cached(ms_id, base)
+            found.append({"id": ms_id, "path": str(done or folder), "bytes": dir_bytes(folder), "complete": done is not None})
     return found
 
 
@@ -68,7 +71,7 @@ def remove(repo_id: str, base: Path | None = None) -> tuple[int, list[str]]:
 
     freed, removed = 0, []
     for ms_id in {repo_id, modelscope_id(repo_id)}:
-        folder = _folder(ms_id, base)
+        folder = _repo_folder(ms_id, base)
         if "/" in ms_id and folder.is_dir():
             freed += dir_bytes(folder)
             shutil.rmtree(folder, ignore_errors=True)
@@ -94,6 +97,8 @@ def plan(repo_id: str, source: Source, revision: str | None = None) -> Any:
     ms_id = modelscope_id(repo_id)
     try:
         files = hub_api(endpoint=source.endpoint).get_model_files(ms_id, revision=revision or "master", recursive=True)
+        if not files:
+            raise LookupError("no files")
     except Exception as exc:  # network and API errors alike: a HubError naming the model and the fix
         raise HubError(source.redact(f"ModelScope has no model '{ms_id}' or cannot be reached ({type(exc).__name__})"),
                        fix="check the ModelScope id (presets/sources/modelscope.yaml lists the seed models'), "
@@ -114,7 +119,6 @@ def download(repo_id: str, source: Source, revision: str | None = None, *, emit:
 
     repo_plan = plan(repo_id, source, revision)
     ms_id = repo_plan.repo_id
-    folder = _folder(ms_id, base)
     total = repo_plan.total_bytes
     if free_space is not None and free_space(cache_root(base)) < total:
         raise HubError(f"'{ms_id}' needs {total / (1 << 30):.1f} GB in {cache_root(base)}, not that much is free",
@@ -124,6 +128,9 @@ def download(repo_id: str, source: Source, revision: str | None = None, *, emit:
 
     state = {"done": 0}
 
+    class Stop(BaseException):
+        """Not an Exception: the package retries failed files on Exception, a cancel must get through."""
+
     def send(status: str, file: str = "", message: str = "") -> None:
         if emit is not None:
             emit(Download(status=status, repo_id=ms_id, source="ModelScope", file=file, bytes_done=min(state["done"], total),
@@ -132,22 +139,24 @@ def download(repo_id: str, source: Source, revision: str | None = None, *, emit:
     class Callback(ProgressCallback):
         def update(self, size: int) -> None:
             if should_stop is not None and should_stop():
-                raise DownloadCancelled(f"download of '{ms_id}' cancelled", fix=f"run `laptune models get {repo_id} --source modelscope` again")
+                raise Stop()
             state["done"] += size
             send("downloading", self.filename)
 
     send("downloading", message=f"{total / (1 << 20):.1f} MB from ModelScope")
     try:
-        path = snapshot_download(ms_id, revision=revision, cache_dir=str(cache_root(base).parent),
+        # The package resumes its own partial files and checks sha256; it reads MODELSCOPE_CACHE for the cache.
+        path = snapshot_download(ms_id, revision=revision, endpoint=source.endpoint, token=source.token,
                                  allow_patterns=[f.name for f in repo_plan.files], progress_callbacks=[Callback])
-    except DownloadCancelled:
-        send("cancelled")
-        raise
+    except Stop:
+        send("cancelled", message="cancelled: the modelscope package keeps what it downloaded")
+        raise DownloadCancelled(f"download of '{ms_id}' cancelled",
+                                fix=f"run `laptune models get {repo_id} --source modelscope` again") from None
     except Exception as exc:  # the package's errors: named, with the fix
         send("failed", message=type(exc).__name__)
         raise HubError(source.redact(f"ModelScope download of '{ms_id}' failed: {type(exc).__name__}: {exc}"),
                        fix="try again (finished files are kept), or choose the Hugging Face mirror") from None
-    Path(path, ".laptune-complete").write_text(ms_id, encoding="utf-8")
+    (_repo_folder(ms_id, base) / MARK).write_text(str(path), encoding="utf-8")
     state["done"] = total
     send("done", message=f"{ms_id}: in {path}")
-    return Path(path) if Path(path).is_dir() else folder
+    return Path(path)
