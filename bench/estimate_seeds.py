@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from core.memory.estimate import GIB, Estimate, EstimateSettings, estimate  # noqa: E402
+from core.memory.estimate import Estimate, estimate  # noqa: E402
+from core.memory.terms import GIB, EstimateSettings
 from core.memory.model_arch import load_model_config, parse_arch  # noqa: E402
 
 HEADING = "## Memory estimator vs the seeds' figures"

@@ -15,8 +15,8 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from core.memory.estimate import (GIB, OPTIMIZERS, PRECISIONS, TASKS, Estimate, EstimateSettings, estimate,
-                           settings_from_config)
+from core.memory.estimate import Estimate, estimate, settings_from_config
+from core.memory.terms import GIB, OPTIMIZERS, PRECISIONS, TASKS, EstimateSettings
 from core.memory.model_arch import ModelConfigError, load_model_config
 
 # Flags that map onto RunConfig fields when a preset is given (dotted path, flag attribute).

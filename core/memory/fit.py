@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.config.schema import RunConfig
-from core.memory.estimate import Device, Estimate, EstimateSettings, estimate, gib, settings_from_config
+from core.memory.estimate import Estimate, estimate, gib, settings_from_config
+from core.memory.terms import Device, EstimateSettings
 from core.machine.hardware import choose_gpu
 from core.machine.snapshot import GpuInfo, HardwareSnapshot
 from core.memory.model_arch import Arch, ModelConfigError, load_model_config, parse_arch

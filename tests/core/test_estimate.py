@@ -14,7 +14,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from core.cli.estimate import register
-from core.memory.estimate import GIB, Estimate, EstimateSettings, estimate, estimate_config, settings_from_config
+from core.memory.estimate import Estimate, estimate, estimate_config, settings_from_config
+from core.memory.terms import GIB, EstimateSettings
 from core.memory.model_arch import ModelConfigError, load_model_config, parse_arch
 from core.config.paths import presets_dir, resource_path
 from core.config.presets import load_preset

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from core.config.schema import RunConfig
-from core.memory.estimate import GIB, estimate, settings_from_config
+from core.memory.estimate import estimate, settings_from_config
+from core.memory.terms import GIB
 from core.memory.fit import FitResult, fit
 from core.machine.fakes import FAKE_PROFILES, fake_probe
 from core.memory.model_arch import load_model_config
