@@ -117,6 +117,54 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok or not report.rows else EXIT_BAD
 
 
+# ---------------------------------------------------------------- chat
+CHAT_HELP = "Type a message and Enter. /reset forgets the conversation, /exit (or Ctrl-D) leaves; Ctrl-C stops a reply."
+
+
+def cmd_chat(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
+    import signal
+    import threading
+
+    from core.use.chat import ChatSession
+
+    stdin = stdin or sys.stdin
+    loaded = _load(args)
+    chat = ChatSession(loaded, system=args.system, max_new_tokens=args.max_new_tokens, temperature=args.temperature)
+    interactive = stdin.isatty() if hasattr(stdin, "isatty") else False
+    print(f"Chatting with {loaded.resolved.describe()}. {CHAT_HELP}", file=sys.stderr)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: chat.stop())
+    try:
+        while True:
+            if interactive:
+                sys.stdout.write("\nyou> ")
+                sys.stdout.flush()
+            line = stdin.readline()
+            if not line:
+                break
+            text = line.strip()
+            if not text:
+                continue
+            if text in ("/exit", "/quit"):
+                break
+            if text == "/reset":
+                chat.reset()
+                print("(conversation forgotten)")
+                continue
+            sys.stdout.write("model> ")
+            for piece in chat.stream(text):
+                sys.stdout.write(piece)
+                sys.stdout.flush()
+            sys.stdout.write("\n")
+            if args.timing and chat.first_token_seconds is not None:
+                print(f"(first token after {chat.first_token_seconds * 1000:.0f} ms, {chat.last_tokens} tokens)", file=sys.stderr)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- registration
 def _common(p: argparse.ArgumentParser, path_help: str = "a run folder, a checkpoint folder or a model folder") -> None:
     p.add_argument("path", metavar="RUN_DIR", help=path_help)
@@ -136,3 +184,11 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--system", help="SFT: a system message before the prompt")
     p.add_argument("--batch-size", type=int, default=16, help="rows per forward pass with --file (default 16)")
     p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("chat", help="chat with a trained SFT model in the terminal (streaming, multi-turn)")
+    _common(p)
+    p.add_argument("--system", help="a system message at the start of the conversation")
+    p.add_argument("--max-new-tokens", type=int, default=512, help="longest reply in tokens (default 512)")
+    p.add_argument("--temperature", type=float, default=None, help="sample with this temperature (default: greedy)")
+    p.add_argument("--timing", action="store_true", help="print the time to the first token of each reply")
+    p.set_defaults(func=cmd_chat)

@@ -12,17 +12,40 @@ SHORT = ["save_steps=6", "eval_steps=6", "logging_steps=3"]
 
 
 @pytest.fixture(scope="session")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """name -> run folder: ner (BERT+CRF), cls (sequence classification), sft (LoRA on a tiny Llama)."""
+def runs(tmp_path_factory: pytest.TempPathFactory, tiny_models: dict[str, Path]) -> dict[str, Path]:
+    """name -> run folder: ner (BERT+CRF), cls (sequence classification), sft (LoRA on a tiny saved Llama)."""
     import torch
 
     torch.set_num_threads(1)   # two cores are shared with other test processes (PLATFORM-NOTES)
     base = tmp_path_factory.mktemp("use-runs")
     out = {}
-    for name, preset, sets in (("ner", "demo-ner", ["max_steps=36", "learning_rate=5e-3"]),
-                               ("cls", "demo", ["max_steps=24"]),
-                               ("sft", "demo-sft", ["max_steps=12", "lora.enabled=true"])):
-        summary, _ = train_preset(preset, base / name, sets=SHORT + sets)
+    llama = {"model.name_or_path": str(tiny_models["llama"]), "model.init_from_scratch": False}
+    for name, preset, sets, overrides in (("ner", "demo-ner", ["max_steps=36", "learning_rate=5e-3"], None),
+                                          ("cls", "demo", ["max_steps=24"], None),
+                                          ("sft", "demo-sft", ["max_steps=12", "lora.enabled=true"], llama)):
+        summary, _ = train_preset(preset, base / name, sets=SHORT + sets, overrides=overrides)
         assert summary["status"] == "completed", summary
         out[name] = base / name
     return out
+
+
+@pytest.fixture(scope="session")
+def chatty_llama(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random tiny Llama with large initial weights, saved as a bare model folder: its greedy answers are long
+    and differ by prompt (the default initialisation answers every prompt with a newline, the trained tiny runs
+    with an end token), so streaming, history and batching have something to show."""
+    import torch
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    from tests.conftest import DEMO
+
+    folder = tmp_path_factory.mktemp("chatty-llama")
+    tok = AutoTokenizer.from_pretrained(DEMO / "llama-tiny")
+    torch.manual_seed(0)
+    model = LlamaForCausalLM(LlamaConfig(
+        vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+        num_key_value_heads=2, max_position_embeddings=256, pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id,
+        tie_word_embeddings=True, initializer_range=1.0))
+    model.save_pretrained(folder)
+    tok.save_pretrained(folder)
+    return folder

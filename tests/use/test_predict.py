@@ -89,8 +89,10 @@ def test_classification_matches_eval_accuracy(runs: dict[str, Path], loaded) -> 
     assert predict_text(loaded["cls"], gold[5].text) == results[5]
 
 
-def test_sft_greedy_answer_is_the_argmax_loop(loaded) -> None:
-    sft = loaded["sft"]
+def test_sft_greedy_answer_is_the_argmax_loop(chatty_llama: Path) -> None:
+    """A bare model folder (a random tiny Llama): greedy = a hand-written argmax loop."""
+    sft = load_for_inference(resolve_checkpoint(chatty_llama))
+    assert sft.task == "sft" and sft.kind == "causal"
     tok, model = sft.tokenizer, sft.model
     prompt = "reverse abcd"
     answer = predict_text(sft, prompt, max_new_tokens=8)["text"]
@@ -104,15 +106,28 @@ def test_sft_greedy_answer_is_the_argmax_loop(loaded) -> None:
                 break
             new.append(nxt)
             ids = torch.cat([ids, torch.tensor([[nxt]])], dim=1)
-    assert answer == tok.decode(new, skip_special_tokens=True).strip()
-    # The adapters unmerged (peft's own forward) answer the same.
-    unmerged = load_for_inference(sft.resolved, merge=False)
-    assert predict_text(unmerged, prompt, max_new_tokens=8)["text"] == answer
+    assert answer and answer == tok.decode(new, skip_special_tokens=True).strip()
     # Batched (left padding) generation answers each prompt as it would alone.
     prompts = ["upper cgd", "reverse abcd", "repeat cbcgb please"]
     together = predict_texts(sft, prompts, max_new_tokens=8)
     assert together[1]["text"] == answer
     assert together[0] == predict_text(sft, prompts[0], max_new_tokens=8)
+    # A temperature samples: different seeds give different answers.
+    torch.manual_seed(1)
+    hot = {predict_text(sft, prompt, max_new_tokens=8, temperature=5.0)["text"] for _ in range(3)}
+    assert len(hot) > 1
+
+
+def test_lora_run_merged_equals_peft(loaded) -> None:
+    """The LoRA run's adapters merged into the base give peft's own outputs."""
+    sft = loaded["sft"]
+    assert sft.kind == "lora"
+    unmerged = load_for_inference(sft.resolved, merge=False)
+    ids = torch.tensor([sft.tokenizer("reverse abcd")["input_ids"]])
+    with torch.no_grad():
+        a, b = sft.model(input_ids=ids).logits, unmerged.model(input_ids=ids).logits
+    assert torch.allclose(a, b, atol=1e-4)
+    assert predict_text(sft, "reverse abcd", max_new_tokens=6) == predict_text(unmerged, "reverse abcd", max_new_tokens=6)
 
 
 def test_words_and_entities() -> None:
