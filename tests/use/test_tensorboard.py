@@ -25,9 +25,9 @@ def _texts(acc, tag: str) -> list[str]:
 def test_run_writes_tensorboard_events(tmp_path: Path) -> None:
     trace = tmp_path / "hot.jsonl"
     trace.write_text("".join(json.dumps(r) + "\n" for r in [
-        {"t": 0, "gpu_temp_c": 60, "vram_used_frac": 0.5}, {"t": 0.2, "gpu_temp_c": 88},
-        {"t": 0.7, "gpu_temp_c": 70}]))
-    sets = ["max_steps=8", "logging_steps=2", "eval_steps=4", "save_steps=8", "guard.sample_interval_s=0.1"]
+        {"t": 0, "gpu_temp_c": 60, "vram_used_frac": 0.5}, {"t": 0.05, "gpu_temp_c": 88},
+        {"t": 1.0, "gpu_temp_c": 70}]))
+    sets = ["max_steps=12", "logging_steps=2", "eval_steps=4", "save_steps=8", "guard.sample_interval_s=0.1"]
     summary, rec = train_preset("demo", tmp_path / "run", sets=sets, faults=Faults(sensor_trace=str(trace)))
     assert summary["status"] == "completed"
     folder = tmp_path / "run" / "tensorboard"
