@@ -14,6 +14,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFrame, QHBoxLayout, QLabel,
                                QListWidget, QPushButton, QVBoxLayout, QWizardPage)
 
+from gui.qt_core_text import core_text
+
 TASKS = ("classify", "ner", "sft")
 DATA_FILTER = "*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio *.xlsx *.parquet *.arrow"
 
@@ -142,12 +144,12 @@ class StartPage(QWizardPage):
             found = detect(self.path)
         except DataError as exc:
             found = None
-            self.recognised.setText(str(exc))
+            self.recognised.setText(core_text(str(exc)))
         if found is not None:
             sure = {"sure": self.tr("sure"), "likely": self.tr("likely"), "unsure": self.tr("unsure")}[found.sureness]
             self.recognised.setText(self.tr("{what} ({sure}: {pct} of the sampled records fit)").format(
-                what=found.title(), sure=sure, pct=f"{found.confidence:.0%}")
-                if found.task else self.tr("not recognised: {why}").format(why="; ".join(found.near_misses)))
+                what=core_text(found.title()), sure=sure, pct=f"{found.confidence:.0%}")
+                if found.task else self.tr("not recognised: {why}").format(why="; ".join(map(core_text, found.near_misses))))
         self.taskCombo.setEnabled(True)
         self.presetCombo.setEnabled(True)
         task = found.task if found is not None and found.task else self.taskCombo.currentData()
@@ -186,16 +188,14 @@ class StartPage(QWizardPage):
         self.wiz.set_override("start", "data.eval", None, explicit_none=bool(info.config.data.eval))
         rec = self.recs.get(info.config.task)
         if rec is not None and rec.preset == name:
-            why = self.tr("Recommended for this computer: {reason}").format(reason=rec.reason)
+            why = self.tr("Recommended for this computer: {reason}").format(reason=core_text(rec.reason))
         else:
             from core.memory.recommend import unmet_requirements
 
             missing = unmet_requirements(info.config, self.wiz.hw)
-            why = (self.tr("Does not fit this machine: {why}").format(why="; ".join(missing)) if missing
+            why = (self.tr("Does not fit this machine: {why}").format(why="; ".join(map(core_text, missing))) if missing
                    else self.tr("Fits this machine ({needs}).").format(needs=info.needs()))
-        from gui.qt_core_text import core_text
-
-        self.reason.setText(f"{core_text(info.config.description, self)}\n{core_text(why, self)}")
+        self.reason.setText(f"{core_text(info.config.description)}\n{core_text(why)}")
         self._check()
 
     def _check(self) -> None:
@@ -211,15 +211,15 @@ class StartPage(QWizardPage):
         from core.data.text import encoding_name
 
         self.problemList.addItem(self.tr("{file}: {n} examples ({format}, {encoding})").format(
-            file=Path(report.file).name, n=report.n_examples, format=report.shape(),
+            file=Path(report.file).name, n=report.n_examples, format=core_text(report.shape()),
             encoding=encoding_name(report.encoding) or "-"))
         if report.labels:
             shown = ", ".join(f"{k} {v}" for k, v in list(report.labels.items())[:12])
             self.problemList.addItem(self.tr("Labels: {labels}").format(labels=shown))
         for note in report.notes:
-            self.problemList.addItem(f"{self.tr('Note')}: {note}")
+            self.problemList.addItem(f"{self.tr('Note')}: {core_text(note)}")
         for problem in report.problems:
-            self.problemList.addItem(str(problem))
+            self.problemList.addItem(core_text(str(problem)))
         self.completeChanged.emit()
 
     # ------------------------------------------------------------ navigation

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Slot
+
+from gui.qt_core_text import core_text
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget, QWizard, QWizardPage)
@@ -88,9 +90,9 @@ class HardwarePage(QWizardPage):
         tier, tier_reason = hardware_tier(hw)
         lead = self.tr("Training will run on: {device}").format(
             device=gpu.short_name if gpu is not None else self.tr("the CPU (no NVIDIA GPU found)"))
-        tier_text = self.tr("Tier: {tier} — {reason}").format(tier=tier, reason=tier_reason)
-        self.choice.setText(f"<b>{lead}</b><br>{why}<br>{tier_text}")
-        self.details.setPlainText("\n".join(hw.summary_lines()))
+        tier_text = self.tr("Tier: {tier} — {reason}").format(tier=tier, reason=core_text(tier_reason))
+        self.choice.setText(f"<b>{lead}</b><br>{core_text(why)}<br>{tier_text}")
+        self.details.setPlainText("\n".join(core_text(line) for line in hw.summary_lines()))
 
 
 # ---------------------------------------------------------------------------- 2. task and model
@@ -202,14 +204,14 @@ class TaskModelPage(QWizardPage):
         info = next(i for i in self.infos if i.name == name)
         rec = self.recs.get(info.config.task)
         if rec is not None and rec.preset == name:
-            why = self.tr("Recommended: {reason}").format(reason=rec.reason)
+            why = self.tr("Recommended: {reason}").format(reason=core_text(rec.reason))
         else:
             from core.memory.recommend import unmet_requirements
 
             missing = unmet_requirements(info.config, self.wiz.hw)
-            why = (self.tr("Does not fit this machine: {why}").format(why="; ".join(missing)) if missing
+            why = (self.tr("Does not fit this machine: {why}").format(why="; ".join(map(core_text, missing))) if missing
                    else self.tr("Fits this machine ({needs}).").format(needs=info.needs()))
-        self.reason.setText(f"{info.config.description}\n{why}")
+        self.reason.setText(f"{core_text(info.config.description)}\n{why}")
         self.wiz.set_preset(name, info.path)
         self.modelEdit.setText(info.config.model.name_or_path)
         self.trustBox.blockSignals(True)
@@ -400,15 +402,15 @@ class DataPage(QWizardPage):
             from core.data.text import encoding_name
 
             lines.append(self.tr("{file}: {n} examples ({format}, {encoding})").format(
-                file=Path(report.file).name, n=report.n_examples, format=report.shape(),
+                file=Path(report.file).name, n=report.n_examples, format=core_text(report.shape()),
                 encoding=encoding_name(report.encoding) or "-"))
             if report.labels:
                 shown = ", ".join(f"{k} {v}" for k, v in list(report.labels.items())[:12])
                 lines.append(self.tr("Labels: {labels}").format(labels=shown))
             for note in report.notes:
-                self.problemList.addItem(f"{self.tr('Note')}: {note}")
+                self.problemList.addItem(f"{self.tr('Note')}: {core_text(note)}")
             for problem in report.problems:
-                self.problemList.addItem(str(problem))
+                self.problemList.addItem(core_text(str(problem)))
         if "train" not in self.reports:
             lines.append(self.tr("Choose a training file."))
         elif not self.reports.get("train").problems and not any(r.problems for r in self.reports.values()):

@@ -73,12 +73,14 @@ def _text(ctx: ReadContext, line: int, obj: dict[str, Any], key: str, *, require
     value = obj.get(key)
     if value is None and not required:
         return ""
-    if not isinstance(value, str):
-        what = "missing" if value is None else json_kind(value)
+    if value is None:
         found = ", ".join(f"'{k}'" for k in obj) or "none"
-        ctx.problem(f"field '{key}' is {what}, not a string" + (f" (fields found: {found})"
-                                                                 if value is None else ""),
-                    line=line, field=key, fix=f"write each example as {shape}.")
+        ctx.problem(f"missing field '{key}' (fields found: {found})", line=line, field=key,
+                    fix=f"write each example as {shape}.")
+        return None
+    if not isinstance(value, str):
+        ctx.problem(f"field '{key}' is {json_kind(value)}, not a string", line=line, field=key,
+                    fix=f"write each example as {shape}.")
         return None
     return value
 

@@ -56,7 +56,7 @@ def test_prompt_pairs(tmp_path: Path, answer: str) -> None:
 
 
 @pytest.mark.parametrize("record,field,words", [
-    ({"instruction": "x", "input": ""}, "output", "'output' is missing"),
+    ({"instruction": "x", "input": ""}, "output", "missing field 'output'"),
     ({"instruction": "x", "output": ""}, "output", "empty output"),
     ({"instruction": "x", "output": "y", "history": [["only one"]]}, "history[0]", "pair"),
     ({"instruction": 3, "output": "y"}, "instruction", "a number"),
