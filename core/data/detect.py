@@ -96,7 +96,7 @@ def record_form(obj: dict[str, Any]) -> tuple[str, str] | None:
 
 
 def _near_misses(records: list[dict[str, Any]], fits: list[tuple[str, str] | None]) -> list[str]:
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[str, str, str]] = Counter()
     for obj, fit in zip(records, fits):
         if fit is not None:
             continue
@@ -104,12 +104,17 @@ def _near_misses(records: list[dict[str, Any]], fits: list[tuple[str, str] | Non
             if all(k in obj for k in shows):
                 for need in needs:
                     if need not in obj:
-                        counts[f"looks like {title} but {{n}} record{{s}} lack '{need}'"] += 1
+                        counts[("lack", title, need)] += 1
                 break
         else:
             keys = ", ".join(f"'{k}'" for k in list(obj)[:6]) or "no fields"
-            counts[f"{{n}} record{{s}} fit no known shape (fields: {keys})"] += 1
-    return [text.format(n=n, s="" if n == 1 else "s") for text, n in counts.most_common(5)]
+            counts[("none", keys, "")] += 1
+    out = []
+    for (kind, a, b), n in counts.most_common(5):
+        s = "" if n == 1 else "s"
+        out.append(f"looks like {a} but {n} record{s} lack '{b}'" if kind == "lack"
+                   else f"{n} record{s} fit no known shape (fields: {a})")
+    return out
 
 
 def _from_records(fmt: str, records: list[dict[str, Any]]) -> Detection:

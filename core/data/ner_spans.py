@@ -90,7 +90,7 @@ def _spans(ctx: ReadContext, number: int, obj: dict[str, Any], form: str
                     spans.append(Span(pair[0], pair[1], str(label), mention, field))
     else:
         text = obj["text"]
-        key = "entities" if "entities" in obj else "label"
+        key = "entities" if isinstance(obj.get("entities"), list) else "label"
         items = [(f"{key}[{i}]", item) for i, item in enumerate(obj[key])]
     if not isinstance(text, str) or not text.strip():
         ctx.problem("empty text", line=number, field="text", fix="write the text, or delete the "
