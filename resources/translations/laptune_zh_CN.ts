@@ -420,692 +420,692 @@
 <context>
     <name>CoreText</name>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="26"/>
+        <location filename="../../gui/qt_core_text.py" line="30"/>
         <source>{where}: {message}. Fix: {fix}</source>
         <translation>{where}：{message}。解决办法：{fix}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="27"/>
+        <location filename="../../gui/qt_core_text.py" line="31"/>
         <source>{file}, line {line}, field &apos;{field}&apos;</source>
         <translation>{file}，第 {line} 行，字段 &apos;{field}&apos;</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="28"/>
+        <location filename="../../gui/qt_core_text.py" line="32"/>
         <source>{file}, row {line}, field &apos;{field}&apos;</source>
         <translation>{file}，第 {line} 行，字段 &apos;{field}&apos;</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="29"/>
+        <location filename="../../gui/qt_core_text.py" line="33"/>
         <source>{file}, line {line}</source>
         <translation>{file}，第 {line} 行</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="30"/>
+        <location filename="../../gui/qt_core_text.py" line="34"/>
         <source>{file}, row {line}</source>
         <translation>{file}，第 {line} 行</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="31"/>
+        <location filename="../../gui/qt_core_text.py" line="35"/>
         <source>{file}, field &apos;{field}&apos;</source>
         <translation>{file}，字段 &apos;{field}&apos;</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="32"/>
+        <location filename="../../gui/qt_core_text.py" line="36"/>
         <source>file not found</source>
         <translation>找不到文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="33"/>
+        <location filename="../../gui/qt_core_text.py" line="37"/>
         <source>check the path, or choose the file again.</source>
         <translation>检查路径，或重新选择文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="34"/>
+        <location filename="../../gui/qt_core_text.py" line="38"/>
         <source>file is empty</source>
         <translation>文件是空的</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="35"/>
+        <location filename="../../gui/qt_core_text.py" line="39"/>
         <source>choose the file that holds the training data.</source>
         <translation>选择包含训练数据的文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="36"/>
+        <location filename="../../gui/qt_core_text.py" line="40"/>
         <source>missing field &apos;{field}&apos; (fields found: {found})</source>
         <translation>缺少字段 &apos;{field}&apos;（找到的字段：{found}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="37"/>
+        <location filename="../../gui/qt_core_text.py" line="41"/>
         <source>field &apos;{key}&apos; is {what}, not a string (fields found: {found})</source>
         <translation>字段 &apos;{key}&apos; 是 {what}，不是字符串（找到的字段：{found}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="38"/>
+        <location filename="../../gui/qt_core_text.py" line="42"/>
         <source>field &apos;{key}&apos; is {what}, not a string</source>
         <translation>字段 &apos;{key}&apos; 是 {what}，不是字符串</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="39"/>
+        <location filename="../../gui/qt_core_text.py" line="43"/>
         <source>write each example as {shape}.</source>
         <translation>每条样本写成 {shape}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="40"/>
+        <location filename="../../gui/qt_core_text.py" line="44"/>
         <source>write each conversation as {shape}.</source>
         <translation>每段对话写成 {shape}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="41"/>
+        <location filename="../../gui/qt_core_text.py" line="45"/>
         <source>empty output</source>
         <translation>output 为空</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="42"/>
+        <location filename="../../gui/qt_core_text.py" line="46"/>
         <source>write the answer the model should learn, or delete the example.</source>
         <translation>写出模型应学会的回答，或删除这条样本。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="43"/>
+        <location filename="../../gui/qt_core_text.py" line="47"/>
         <source>empty instruction and input</source>
         <translation>instruction 和 input 都为空</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="44"/>
+        <location filename="../../gui/qt_core_text.py" line="48"/>
         <source>write the instruction, or delete the example.</source>
         <translation>写出指令，或删除这条样本。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="45"/>
+        <location filename="../../gui/qt_core_text.py" line="49"/>
         <source>invalid JSON: {msg} at column {col}</source>
         <translation>JSON 无效：第 {col} 列 {msg}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="46"/>
+        <location filename="../../gui/qt_core_text.py" line="50"/>
         <source>each line must be one complete JSON object; a pretty-printed file spread over many lines should be named .json instead.</source>
         <translation>每行必须是一个完整的 JSON 对象；跨多行排版的文件请改用 .json 扩展名。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="47"/>
+        <location filename="../../gui/qt_core_text.py" line="51"/>
         <source>label &apos;{label}&apos; is not in BIO form</source>
         <translation>标签 &apos;{label}&apos; 不是 BIO 格式</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="48"/>
+        <location filename="../../gui/qt_core_text.py" line="52"/>
         <source>use B-{a} or I-{b} (or O).</source>
         <translation>使用 B-{a} 或 I-{b}（或 O）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="49"/>
+        <location filename="../../gui/qt_core_text.py" line="53"/>
         <source>use the letter O (not the digit 0) for tokens outside any entity.</source>
         <translation>实体之外的词用字母 O（不是数字 0）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="50"/>
+        <location filename="../../gui/qt_core_text.py" line="54"/>
         <source>spans {a} and {b} overlap</source>
         <translation>片段 {a} 与 {b} 重叠</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="51"/>
+        <location filename="../../gui/qt_core_text.py" line="55"/>
         <source>delete one of them: BIO tags cannot hold nested or overlapping entities.</source>
         <translation>删除其中一个：BIO 标签无法表示嵌套或重叠的实体。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="52"/>
+        <location filename="../../gui/qt_core_text.py" line="56"/>
         <source>span {span} is outside the text (length {n}) or empty</source>
         <translation>片段 {span} 超出文本范围（长度 {n}）或为空</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="53"/>
+        <location filename="../../gui/qt_core_text.py" line="57"/>
         <source>offsets count characters from 0; the end is {ends}. Correct or delete this entity.</source>
         <translation>偏移量从 0 开始按字符计数；结束位置是{ends}。请修正或删除这个实体。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="54"/>
+        <location filename="../../gui/qt_core_text.py" line="58"/>
         <source>the last character&apos;s offset</source>
         <translation>最后一个字符的位置</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="55"/>
+        <location filename="../../gui/qt_core_text.py" line="59"/>
         <source>one past the last character</source>
         <translation>最后一个字符的下一个位置</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="56"/>
+        <location filename="../../gui/qt_core_text.py" line="60"/>
         <source>span {span} covers &apos;{covered}&apos;, but the entity is &apos;{mention}&apos;</source>
         <translation>片段 {span} 覆盖的是 &apos;{covered}&apos;，但实体是 &apos;{mention}&apos;</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="57"/>
+        <location filename="../../gui/qt_core_text.py" line="61"/>
         <source>correct the offsets (they count characters from 0) or the entity text.</source>
         <translation>修正偏移量（从 0 开始按字符计数）或实体文本。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="58"/>
+        <location filename="../../gui/qt_core_text.py" line="62"/>
         <source>cannot read the entity {item}</source>
         <translation>无法读取实体 {item}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="59"/>
+        <location filename="../../gui/qt_core_text.py" line="63"/>
         <source>no column &apos;{name}&apos; (columns found: {found})</source>
         <translation>没有列 &apos;{name}&apos;（找到的列：{found}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="60"/>
+        <location filename="../../gui/qt_core_text.py" line="64"/>
         <source>no field &apos;{name}&apos; (fields found: {found})</source>
         <translation>没有字段 &apos;{name}&apos;（找到的字段：{found}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="61"/>
+        <location filename="../../gui/qt_core_text.py" line="65"/>
         <source>empty text</source>
         <translation>文本为空</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="62"/>
+        <location filename="../../gui/qt_core_text.py" line="66"/>
         <source>fill in the text or delete the row.</source>
         <translation>填写文本，或删除这一行。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="63"/>
+        <location filename="../../gui/qt_core_text.py" line="67"/>
         <source>empty label</source>
         <translation>标签为空</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="64"/>
+        <location filename="../../gui/qt_core_text.py" line="68"/>
         <source>fill in the label or delete the row.</source>
         <translation>填写标签，或删除这一行。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="65"/>
+        <location filename="../../gui/qt_core_text.py" line="69"/>
         <source>{n} fields, but the header (line {h}) has {m}</source>
         <translation>{n} 个字段，但表头（第 {h} 行）有 {m} 个</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="66"/>
+        <location filename="../../gui/qt_core_text.py" line="70"/>
         <source>cannot tell which task this data is for</source>
         <translation>无法判断这份数据属于哪个任务</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="67"/>
+        <location filename="../../gui/qt_core_text.py" line="71"/>
         <source>this looks like {what} data ({pct} of the sampled records fit): choose the {task} task (--task {t})</source>
         <translation>这看起来是{what}数据（抽样记录中 {pct} 符合）：请选择{task}任务（--task {t}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="68"/>
+        <location filename="../../gui/qt_core_text.py" line="72"/>
         <source>This looks like {what} data ({pct} of the sampled records fit): choose the {task} task (--task {t})</source>
         <translation>这看起来是{what}数据（抽样记录中 {pct} 符合）：请选择{task}任务（--task {t}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="69"/>
+        <location filename="../../gui/qt_core_text.py" line="73"/>
         <source>no conversations found</source>
         <translation>没有找到对话</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="70"/>
+        <location filename="../../gui/qt_core_text.py" line="74"/>
         <source>no sentences found</source>
         <translation>没有找到句子</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="71"/>
+        <location filename="../../gui/qt_core_text.py" line="75"/>
         <source>no examples found</source>
         <translation>没有找到样本</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="72"/>
+        <location filename="../../gui/qt_core_text.py" line="76"/>
         <source>conversation has no assistant turn</source>
         <translation>对话中没有助手回复</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="73"/>
+        <location filename="../../gui/qt_core_text.py" line="77"/>
         <source>add at least one assistant message: the model learns from the assistant&apos;s replies.</source>
         <translation>至少添加一条助手消息：模型从助手的回复中学习。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="74"/>
+        <location filename="../../gui/qt_core_text.py" line="78"/>
         <source>expected a token and its label separated by a space or tab, found one column</source>
         <translation>应为词和标签，以空格或制表符分隔，但只找到一列</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="75"/>
+        <location filename="../../gui/qt_core_text.py" line="79"/>
         <source>cannot tell the format of this file</source>
         <translation>无法判断这个文件的格式</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="76"/>
+        <location filename="../../gui/qt_core_text.py" line="80"/>
         <source>the file is not text in UTF-8 or GBK ({why})</source>
         <translation>文件不是 UTF-8 或 GBK 文本（{why}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="77"/>
+        <location filename="../../gui/qt_core_text.py" line="81"/>
         <source>open it in a text editor and save it again with the encoding UTF-8.</source>
         <translation>用文本编辑器打开，并以 UTF-8 编码重新保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="78"/>
+        <location filename="../../gui/qt_core_text.py" line="82"/>
         <source>empty file</source>
         <translation>空文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="79"/>
+        <location filename="../../gui/qt_core_text.py" line="83"/>
         <source>write the text into it, or delete it.</source>
         <translation>把文本写进去，或删除它。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="80"/>
+        <location filename="../../gui/qt_core_text.py" line="84"/>
         <source>read as {encoding}</source>
         <translation>按 {encoding} 读取</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="81"/>
+        <location filename="../../gui/qt_core_text.py" line="85"/>
         <source>CLUENER spans: end offsets are inclusive</source>
         <translation>CLUENER 片段：结束位置包含在内</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="82"/>
+        <location filename="../../gui/qt_core_text.py" line="86"/>
         <source>span ends read as exclusive (end = one past the last character)</source>
         <translation>片段结束位置按不包含处理（结束 = 最后一个字符的下一个位置）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="83"/>
+        <location filename="../../gui/qt_core_text.py" line="87"/>
         <source>span ends read as exclusive, as doccano and Label Studio write them</source>
         <translation>片段结束位置按不包含处理（doccano 和 Label Studio 的写法）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="84"/>
+        <location filename="../../gui/qt_core_text.py" line="88"/>
         <source>span ends read as inclusive (the spans&apos; own texts say so)</source>
         <translation>片段结束位置按包含处理（由片段自带的文本判断）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="85"/>
+        <location filename="../../gui/qt_core_text.py" line="89"/>
         <source>{n} columns per line: the first is the token, the last the label</source>
         <translation>每行 {n} 列：第一列是词，最后一列是标签</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="86"/>
+        <location filename="../../gui/qt_core_text.py" line="90"/>
         <source>read BMES tags: M-X is taken as I-X</source>
         <translation>读取 BMES 标签：M-X 视为 I-X</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="87"/>
+        <location filename="../../gui/qt_core_text.py" line="91"/>
         <source>used column &apos;{column}&apos; as {role}</source>
         <translation>把列 &apos;{column}&apos; 用作{role}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="88"/>
+        <location filename="../../gui/qt_core_text.py" line="92"/>
         <source>used field &apos;{column}&apos; as the labels</source>
         <translation>把字段 &apos;{column}&apos; 用作标签</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="89"/>
+        <location filename="../../gui/qt_core_text.py" line="93"/>
         <source>only one label in the file: a classifier needs at least two</source>
         <translation>文件中只有一种标签：分类器至少需要两种</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="90"/>
+        <location filename="../../gui/qt_core_text.py" line="94"/>
         <source>{n} conversations end with a user turn: the model learns nothing from that last turn (add the assistant&apos;s reply, or delete it)</source>
         <translation>{n} 段对话以用户发言结尾：模型从最后这一轮学不到东西（补上助手的回复，或删除它）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="91"/>
+        <location filename="../../gui/qt_core_text.py" line="95"/>
         <source>{n} conversation ends with a user turn: the model learns nothing from that last turn (add the assistant&apos;s reply, or delete it)</source>
         <translation>{n} 段对话以用户发言结尾：模型从最后这一轮学不到东西（补上助手的回复，或删除它）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="92"/>
+        <location filename="../../gui/qt_core_text.py" line="96"/>
         <source>read ShareGPT &apos;conversations&apos; (human/gpt) as user/assistant messages</source>
         <translation>ShareGPT 的 &apos;conversations&apos;（human/gpt）按 user/assistant 消息读取</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="93"/>
+        <location filename="../../gui/qt_core_text.py" line="97"/>
         <source>header in row {n} of sheet &apos;{sheet}&apos;</source>
         <translation>表头在工作表 &apos;{sheet}&apos; 的第 {n} 行</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="94"/>
+        <location filename="../../gui/qt_core_text.py" line="98"/>
         <source>no header row: column A is the text, column B the label</source>
         <translation>没有表头行：A 列是文本，B 列是标签</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="95"/>
+        <location filename="../../gui/qt_core_text.py" line="99"/>
         <source>class names taken from the dataset&apos;s features: {columns}</source>
         <translation>类别名称取自数据集的 features：{columns}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="96"/>
+        <location filename="../../gui/qt_core_text.py" line="100"/>
         <source>one example per .txt file, the sub-folder name is the label ({n} sub-folders)</source>
         <translation>每个 .txt 文件一条样本，子文件夹名就是标签（{n} 个子文件夹）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="97"/>
+        <location filename="../../gui/qt_core_text.py" line="101"/>
         <source>{n} more problems not listed (showing the first {m})</source>
         <translation>另有 {n} 个问题未列出（只显示前 {m} 个）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="98"/>
+        <location filename="../../gui/qt_core_text.py" line="102"/>
         <source>{n} entities start with I- or E- instead of B- (read as starts)</source>
         <translation>{n} 个实体以 I- 或 E- 而不是 B- 开头（按实体开头读取）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="99"/>
+        <location filename="../../gui/qt_core_text.py" line="103"/>
         <source>NER, {shape}</source>
         <translation>命名实体识别，{shape}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="100"/>
+        <location filename="../../gui/qt_core_text.py" line="104"/>
         <source>classification, {shape}</source>
         <translation>文本分类，{shape}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="101"/>
+        <location filename="../../gui/qt_core_text.py" line="105"/>
         <source>chat SFT, {shape}</source>
         <translation>对话 SFT，{shape}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="102"/>
+        <location filename="../../gui/qt_core_text.py" line="106"/>
         <source>classification</source>
         <translation>文本分类</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="103"/>
+        <location filename="../../gui/qt_core_text.py" line="107"/>
         <source>chat SFT</source>
         <translation>对话 SFT</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="104"/>
+        <location filename="../../gui/qt_core_text.py" line="108"/>
         <source>unknown task</source>
         <translation>未知任务</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="105"/>
+        <location filename="../../gui/qt_core_text.py" line="109"/>
         <source>token lists {fmt}</source>
         <translation>词元列表 {fmt}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="106"/>
+        <location filename="../../gui/qt_core_text.py" line="110"/>
         <source>spans {fmt}</source>
         <translation>片段 {fmt}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="107"/>
+        <location filename="../../gui/qt_core_text.py" line="111"/>
         <source>doccano spans {fmt}</source>
         <translation>doccano 片段 {fmt}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="108"/>
+        <location filename="../../gui/qt_core_text.py" line="112"/>
         <source>Label Studio spans {fmt}</source>
         <translation>Label Studio 片段 {fmt}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="109"/>
+        <location filename="../../gui/qt_core_text.py" line="113"/>
         <source>folder of .txt per class</source>
         <translation>每类一个 .txt 子文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="110"/>
+        <location filename="../../gui/qt_core_text.py" line="114"/>
         <source>datasets folder</source>
         <translation>datasets 文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="111"/>
+        <location filename="../../gui/qt_core_text.py" line="115"/>
         <source>unknown format</source>
         <translation>未知格式</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="112"/>
+        <location filename="../../gui/qt_core_text.py" line="116"/>
         <source>looks like {title} but {n} records lack &apos;{need}&apos;</source>
         <translation>看起来像 {title}，但有 {n} 条记录缺少 &apos;{need}&apos;</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="113"/>
+        <location filename="../../gui/qt_core_text.py" line="117"/>
         <source>looks like {title} but {n} record lack &apos;{need}&apos;</source>
         <translation>看起来像 {title}，但有 {n} 条记录缺少 &apos;{need}&apos;</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="114"/>
+        <location filename="../../gui/qt_core_text.py" line="118"/>
         <source>{n} records fit no known shape (fields: {keys})</source>
         <translation>{n} 条记录不符合任何已知格式（字段：{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="115"/>
+        <location filename="../../gui/qt_core_text.py" line="119"/>
         <source>{n} record fit no known shape (fields: {keys})</source>
         <translation>{n} 条记录不符合任何已知格式（字段：{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="116"/>
+        <location filename="../../gui/qt_core_text.py" line="120"/>
         <source>No NVIDIA GPU found: training runs on the CPU.</source>
         <translation>未找到 NVIDIA GPU：训练在 CPU 上运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="117"/>
+        <location filename="../../gui/qt_core_text.py" line="121"/>
         <source>GPU {i} ({name}) is the only GPU: {free} of {total} GiB free.</source>
         <translation>GPU {i}（{name}）是唯一的 GPU：{total} GiB 中空闲 {free} GiB。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="118"/>
+        <location filename="../../gui/qt_core_text.py" line="122"/>
         <source>GPU {i} ({name}) has the most free memory: {free} of {total} GiB free; GPU {j} next with {other} GiB.</source>
         <translation>GPU {i}（{name}）空闲显存最多：{total} GiB 中空闲 {free} GiB；其次是 GPU {j}，空闲 {other} GiB。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="119"/>
+        <location filename="../../gui/qt_core_text.py" line="123"/>
         <source>no NVIDIA GPU, {ram} GB RAM: CPU tier</source>
         <translation>无 NVIDIA GPU，{ram} GB 内存：CPU 档</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="120"/>
+        <location filename="../../gui/qt_core_text.py" line="124"/>
         <source>{gpu} has {vram} GB VRAM, {ram} GB RAM: low-memory tier (VRAM &lt;= 4 GB or RAM &lt; 8 GB)</source>
         <translation>{gpu} 有 {vram} GB 显存、{ram} GB 内存：低内存档（显存 &lt;= 4 GB 或内存 &lt; 8 GB）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="121"/>
+        <location filename="../../gui/qt_core_text.py" line="125"/>
         <source>{gpu} has {vram} GB VRAM, {ram} GB RAM: safe tier (VRAM 4-8 GB or RAM 8-16 GB)</source>
         <translation>{gpu} 有 {vram} GB 显存、{ram} GB 内存：安全档（显存 4-8 GB 或内存 8-16 GB）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="122"/>
+        <location filename="../../gui/qt_core_text.py" line="126"/>
         <source>{gpu} has {vram} GB VRAM, {ram} GB RAM: full tier (VRAM &gt; 8 GB and RAM &gt; 16 GB)</source>
         <translation>{gpu} 有 {vram} GB 显存、{ram} GB 内存：完整档（显存 &gt; 8 GB 且内存 &gt; 16 GB）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="123"/>
+        <location filename="../../gui/qt_core_text.py" line="127"/>
         <source>{reason}; this is the {tier} preset</source>
         <translation>{reason}；这是 {tier} 档的预设</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="124"/>
+        <location filename="../../gui/qt_core_text.py" line="128"/>
         <source>{reason}; the {tier} preset fits</source>
         <translation>{reason}；{tier} 档的预设适合</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="125"/>
+        <location filename="../../gui/qt_core_text.py" line="129"/>
         <source>needs an NVIDIA GPU with CUDA</source>
         <translation>需要支持 CUDA 的 NVIDIA GPU</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="126"/>
+        <location filename="../../gui/qt_core_text.py" line="130"/>
         <source>needs {n} GB VRAM, this machine has no GPU</source>
         <translation>需要 {n} GB 显存，这台机器没有 GPU</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="127"/>
+        <location filename="../../gui/qt_core_text.py" line="131"/>
         <source>needs {n} GB VRAM, this machine has {have}</source>
         <translation>需要 {n} GB 显存，这台机器有 {have}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="128"/>
+        <location filename="../../gui/qt_core_text.py" line="132"/>
         <source>needs a GPU with bf16 (RTX 30xx or newer)</source>
         <translation>需要支持 bf16 的 GPU（RTX 30 系列或更新）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="129"/>
+        <location filename="../../gui/qt_core_text.py" line="133"/>
         <source>needs {n} GB RAM, this machine has {have} GB</source>
         <translation>需要 {n} GB 内存，这台机器有 {have} GB</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="130"/>
+        <location filename="../../gui/qt_core_text.py" line="134"/>
         <source>GPU {i} ({name}): the driver does not report {what}; those readings stay empty.</source>
         <translation>GPU {i}（{name}）：驱动不报告 {what}；这些读数留空。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="131"/>
+        <location filename="../../gui/qt_core_text.py" line="135"/>
         <source>GPU {i} was found but could not be read, so it is left out.</source>
         <translation>找到了 GPU {i}，但无法读取，已略过。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="132"/>
+        <location filename="../../gui/qt_core_text.py" line="136"/>
         <source>The NVIDIA driver is present but reports no GPU: CPU only.</source>
         <translation>有 NVIDIA 驱动，但它没有报告任何 GPU：仅 CPU。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="133"/>
+        <location filename="../../gui/qt_core_text.py" line="137"/>
         <source>No GPU could be read: CPU only.</source>
         <translation>无法读取任何 GPU：仅 CPU。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="134"/>
+        <location filename="../../gui/qt_core_text.py" line="138"/>
         <source>PyTorch cannot use the GPU (the driver may be too old for its CUDA version).</source>
         <translation>PyTorch 无法使用 GPU（驱动对它的 CUDA 版本可能太旧）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="135"/>
+        <location filename="../../gui/qt_core_text.py" line="139"/>
         <source>PyTorch could not be imported: compute capability and bf16 support come from the driver only.</source>
         <translation>无法导入 PyTorch：计算能力和 bf16 支持只来自驱动。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="136"/>
+        <location filename="../../gui/qt_core_text.py" line="140"/>
         <source>GPU{pad}none (CPU only)</source>
         <translation>GPU{pad}无（仅 CPU）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="137"/>
+        <location filename="../../gui/qt_core_text.py" line="141"/>
         <source>RAM{pad}{a} of {b} GiB available</source>
         <translation>内存{pad}可用 {a} / {b} GiB</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="138"/>
+        <location filename="../../gui/qt_core_text.py" line="142"/>
         <source>Swap{pad}{a} of {b} GiB used</source>
         <translation>交换{pad}已用 {a} / {b} GiB</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="139"/>
+        <location filename="../../gui/qt_core_text.py" line="143"/>
         <source>CPU{pad}{cpu}, {c} cores / {t} threads</source>
         <translation>CPU{pad}{cpu}，{c} 核 / {t} 线程</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="140"/>
+        <location filename="../../gui/qt_core_text.py" line="144"/>
         <source>Battery{pad}{pct} %, on AC</source>
         <translation>电池{pad}{pct} %，已接电源</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="141"/>
+        <location filename="../../gui/qt_core_text.py" line="145"/>
         <source>Battery{pad}{pct} %, on battery</source>
         <translation>电池{pad}{pct} %，使用电池</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="142"/>
+        <location filename="../../gui/qt_core_text.py" line="146"/>
         <source>Driver{pad}{version}, CUDA usable: yes</source>
         <translation>驱动{pad}{version}，CUDA 可用：是</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="143"/>
+        <location filename="../../gui/qt_core_text.py" line="147"/>
         <source>Driver{pad}{version}, CUDA usable: no</source>
         <translation>驱动{pad}{version}，CUDA 可用：否</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="144"/>
+        <location filename="../../gui/qt_core_text.py" line="148"/>
         <source>Note{pad}{note}</source>
         <translation>提示{pad}{note}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="145"/>
+        <location filename="../../gui/qt_core_text.py" line="149"/>
         <source>No NVIDIA driver found (NVML library missing): CPU only.</source>
         <translation>未找到 NVIDIA 驱动（缺少 NVML 库）：仅 CPU。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="146"/>
+        <location filename="../../gui/qt_core_text.py" line="150"/>
         <source>Text classification on the CPU (no GPU): bert-base-chinese, batch 4 x 4, length 128, fp32</source>
         <translation>CPU 上的文本分类（无 GPU）：bert-base-chinese，批大小 4 x 4，长度 128，fp32</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="147"/>
+        <location filename="../../gui/qt_core_text.py" line="151"/>
         <source>Text classification, full tier (seed 001: roberta-large, batch 8, length 512)</source>
         <translation>文本分类，完整档（seed 001：roberta-large，批大小 8，长度 512）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="148"/>
+        <location filename="../../gui/qt_core_text.py" line="152"/>
         <source>Text classification, lowest memory (seed 001: batch 1, length 128, accumulation 16)</source>
         <translation>文本分类，最低内存（seed 001：批大小 1，长度 128，累积 16）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="149"/>
+        <location filename="../../gui/qt_core_text.py" line="153"/>
         <source>Text classification, safe tier (seed 001: batch 4, length 256, accumulation 4)</source>
         <translation>文本分类，安全档（seed 001：批大小 4，长度 256，累积 4）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="150"/>
+        <location filename="../../gui/qt_core_text.py" line="154"/>
         <source>Tiny demo: Chinese NER with a 2-layer BERT + CRF from scratch, CPU, under a minute</source>
         <translation>小演示：从零训练 2 层 BERT + CRF 做中文命名实体识别，CPU，一分钟内</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="151"/>
+        <location filename="../../gui/qt_core_text.py" line="155"/>
         <source>Tiny demo: chat SFT of a 2-layer Llama from scratch, CPU, under a minute</source>
         <translation>小演示：从零对 2 层 Llama 做对话 SFT，CPU，一分钟内</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="152"/>
+        <location filename="../../gui/qt_core_text.py" line="156"/>
         <source>Tiny demo: topic classification with a 2-layer BERT from scratch, CPU, under a minute</source>
         <translation>小演示：从零训练 2 层 BERT 做主题分类，CPU，一分钟内</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="153"/>
+        <location filename="../../gui/qt_core_text.py" line="157"/>
         <source>Encoder + MLP head classifier (seed 003: gte-multilingual-base, batch 8, fp16, length 512)</source>
         <translation>编码器 + MLP 头分类器（seed 003：gte-multilingual-base，批大小 8，fp16，长度 512）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="154"/>
+        <location filename="../../gui/qt_core_text.py" line="158"/>
         <source>BERT+CRF NER, batch 1 x accumulation 16 (seed 000 safe-fallback plan, ~2.0 GB)</source>
         <translation>BERT+CRF 命名实体识别，批大小 1 x 累积 16（seed 000 安全回退方案，约 2.0 GB）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="155"/>
+        <location filename="../../gui/qt_core_text.py" line="159"/>
         <source>BERT+CRF NER, batch 4 x accumulation 4 (seed 000 speed plan, ~3.0 GB)</source>
         <translation>BERT+CRF 命名实体识别，批大小 4 x 累积 4（seed 000 速度方案，约 3.0 GB）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="156"/>
+        <location filename="../../gui/qt_core_text.py" line="160"/>
         <source>BERT+CRF NER, batch 8 x accumulation 2 (seed 000 extreme plan, ~3.5 GB)</source>
         <translation>BERT+CRF 命名实体识别，批大小 8 x 累积 2（seed 000 极限方案，约 3.5 GB）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="157"/>
+        <location filename="../../gui/qt_core_text.py" line="161"/>
         <source>BERT+CRF Chinese NER for 4 GB GPUs (seed 000 recommended: batch 2, accumulation 8)</source>
         <translation>适合 4 GB GPU 的 BERT+CRF 中文命名实体识别（seed 000 推荐：批大小 2，累积 8）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="158"/>
+        <location filename="../../gui/qt_core_text.py" line="162"/>
         <source>BERT+CRF NER on the CPU (no GPU): fp32, 10 layers frozen, batch 8 x 2</source>
         <translation>CPU 上的 BERT+CRF 命名实体识别（无 GPU）：fp32，冻结 10 层，批大小 8 x 2</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="159"/>
+        <location filename="../../gui/qt_core_text.py" line="163"/>
         <source>QLoRA SFT of Qwen1.5-7B-Chat on 10-12 GB (seed 002 plan 3: length 512, r16)</source>
         <translation>在 10-12 GB 上对 Qwen1.5-7B-Chat 做 QLoRA SFT（seed 002 方案 3：长度 512，r16）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="160"/>
+        <location filename="../../gui/qt_core_text.py" line="164"/>
         <source>QLoRA SFT of Qwen1.5-7B-Chat on 16 GB (seed 002 plan 1: 4-bit, bf16, r32, length 1024)</source>
         <translation>在 16 GB 上对 Qwen1.5-7B-Chat 做 QLoRA SFT（seed 002 方案 1：4-bit，bf16，r32，长度 1024）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="161"/>
+        <location filename="../../gui/qt_core_text.py" line="165"/>
         <source>SFT of SmolLM2-135M-Instruct, aggressive (seed 004 strategy B: batch 1 x 48, length 768, lr 6e-5)</source>
         <translation>SmolLM2-135M-Instruct 的 SFT，激进（seed 004 策略 B：批大小 1 x 48，长度 768，学习率 6e-5）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="162"/>
+        <location filename="../../gui/qt_core_text.py" line="166"/>
         <source>SFT of SmolLM2-135M-Instruct on 8 GB (seed 004 strategy A: batch 1 x 64, length 1024, fp16)</source>
         <translation>在 8 GB 上做 SmolLM2-135M-Instruct 的 SFT（seed 004 策略 A：批大小 1 x 64，长度 1024，fp16）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="163"/>
+        <location filename="../../gui/qt_core_text.py" line="167"/>
         <source>SFT of SmolLM2-135M-Instruct on the CPU (no GPU): batch 1 x 16, length 512, fp32</source>
         <translation>CPU 上做 SmolLM2-135M-Instruct 的 SFT（无 GPU）：批大小 1 x 16，长度 512，fp32</translation>
     </message>
