@@ -165,6 +165,63 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- compare
+def short_result(task: str, result: dict[str, Any]) -> str:
+    if task == "ner":
+        return ", ".join(f"{e['text']}/{e['label']}" for e in result["entities"]) or "(no entities)"
+    if task == "classify":
+        return f"{result['label']} ({result['probabilities'][result['label']]:.1%})"
+    return result["text"].replace("\n", " ")
+
+
+def print_table(table: Any) -> None:
+    metrics = [m for m in ("eval_loss", "eval_f1", "eval_accuracy", "eval_macro_f1", "eval_perplexity")
+               if any(m in r.metrics for r in table.rows)]
+    bench = table.benchmark
+    head = f"  {'checkpoint':18s}{'step':>7s}{'train loss':>12s}" + "".join(f"{m[5:]:>12s}" for m in metrics)
+    if bench:
+        head += f"  {bench + ' ' + table.benchmark_metric:>30s}"
+    print(head)
+    for r in table.rows:
+        mark = ("*" if r.best else " ") + ("+" if r.best_benchmark else " ")
+        loss = f"{r.train_loss:.4f}" if r.train_loss is not None else "-"
+        line = f"{mark}{r.name:18s}{r.step if r.step is not None else '-':>7}{loss:>12s}"
+        line += "".join(f"{r.metrics[m]:12.4g}" if m in r.metrics else f"{'-':>12s}" for m in metrics)
+        if bench:
+            score = r.benchmarks.get(bench, {}).get(table.benchmark_metric)
+            line += f"  {score:30.4f}" if score is not None else f"  {'-':>30s}"
+        print(line + ("" if r.complete else "  (incomplete)"))
+    print(f"* best by {table.metric[5:]}" + (f"; + best by {bench} ({table.benchmark_metric})" if bench else ""))
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from core.use.compare import answer_side_by_side, checkpoint_table, default_pair
+
+    table = checkpoint_table(args.path)
+    a_default, b_default = default_pair(table)
+    a, b = args.a or a_default, args.b or b_default
+    texts = list(args.text or [])
+    if args.file:
+        from pathlib import Path
+
+        texts += [line.strip() for line in Path(args.file).read_text(encoding="utf-8").splitlines() if line.strip()]
+    pairs = answer_side_by_side(args.path, a, b, texts, device=pick_device(args.device),
+                                max_new_tokens=args.max_new_tokens) if texts else []
+    if args.json:
+        _print_json({**table.to_dict(), "a": a, "b": b,
+                     "answers": [{"text": t, "a": ra, "b": rb} for t, ra, rb in pairs]})
+        return EXIT_OK
+    print_table(table)
+    if pairs:
+        print()
+        print(f"A = {a}, B = {b}")
+        for text, ra, rb in pairs:
+            print(f"> {text}")
+            print(f"  A: {short_result(table.task, ra)}")
+            print(f"  B: {short_result(table.task, rb)}")
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- registration
 def _common(p: argparse.ArgumentParser, path_help: str = "a run folder, a checkpoint folder or a model folder") -> None:
     p.add_argument("path", metavar="RUN_DIR", help=path_help)
@@ -192,3 +249,14 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--temperature", type=float, default=None, help="sample with this temperature (default: greedy)")
     p.add_argument("--timing", action="store_true", help="print the time to the first token of each reply")
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("compare", help="a run's checkpoints: eval metrics with the best marked, two answering side by side")
+    p.add_argument("path", metavar="RUN_DIR")
+    p.add_argument("--a", help="first checkpoint (default: the best)")
+    p.add_argument("--b", help="second checkpoint (default: the last)")
+    p.add_argument("--text", action="append", help="an input both answer (repeatable)")
+    p.add_argument("--file", help="a text file of inputs, one a line")
+    p.add_argument("--max-new-tokens", type=int, default=256)
+    p.add_argument("--device", default="auto")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_compare)
