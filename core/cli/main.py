@@ -10,6 +10,7 @@
     laptune resume RUN_DIR [--checkpoint N]
     laptune runs [RUN_DIR]
     laptune models get|list|rm   getting models, the model cache (core/cli/models.py)
+    laptune export RUN_DIR --format hf|merged|gguf|ollama [--checkpoint C] [--out DIR] [--quant Q]
 
 Exit codes: 0 ok, 1 the thing checked is wrong (bad preset/data, run failed), 2 bad usage,
 3 the run was stopped (resumable), 130 interrupted.
@@ -316,6 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
     from core.cli.use import add_parsers as add_use_parsers   # predict, chat, compare, evaluate
 
     add_use_parsers(sub)
+    from core.cli.export import register as register_export
+
+    register_export(sub)
     return parser
 
 

@@ -16,10 +16,11 @@ from core.use.export import ExportCancelled, ExportError, ExportRequest, export,
 from tests.core.export_support import PROMPTS, lora_run, tiny_causal
 
 FAMILIES = ("llama", "qwen2")
-# f16: the GGUF's logits differ from the fp32 merged model's by at most 2e-2 (logits here are ~1), and by at
-# most 3x what rounding the merged weights to fp16 alone costs (the merge for f16 runs in fp16 too).
-F16_TOLERANCE = 2e-2
-F16_VS_ROUNDING = 3.0
+# f16: the GGUF's next-token logits differ from the fp32 merged model's by at most 1.5x what rounding the merged
+# weights to fp16 alone costs (measured 0.8-0.9x; the merge for an f16 export runs in fp16), and by at most 5e-2
+# times the largest logit (measured 0.005 at 1.1 for Llama, 0.025 at 0.6 for Qwen2).
+F16_TOLERANCE = 5e-2
+F16_VS_ROUNDING = 1.5
 Q8_TOP1 = 0.95           # q8_0: share of positions whose top-1 token matches the merged model's
 
 
@@ -98,7 +99,8 @@ def test_gguf_round_trip(runs, merged, tmp_path, family, quant):
         worst = max((a - b).abs().max().item() for a, b in zip(want, got))
         rounded = AutoModelForCausalLM.from_pretrained(merged[family], dtype=torch.float16).float().eval()
         rounding = max((a - b).abs().max().item() for a, b in zip(want, _logits(rounded, ref_tok, PROMPTS)))
-        assert worst < F16_TOLERANCE, f"f16 GGUF logits differ by {worst}"
+        scale = max(a.abs().max().item() for a in want)
+        assert worst < F16_TOLERANCE * max(1.0, scale), f"f16 GGUF logits differ by {worst} (largest logit {scale})"
         assert worst <= F16_VS_ROUNDING * rounding, f"f16 GGUF error {worst} vs fp16 rounding alone {rounding}"
     else:
         agree = torch.cat([(a.argmax(-1) == b.argmax(-1)).float() for a, b in zip(want, got)]).mean().item()
@@ -188,3 +190,19 @@ def test_export_errors_name_the_fix(tmp_path, runs):
         export(ExportRequest(run_dir=runs["llama"], format="hf", out=out))
     assert resolve_source(runs["llama"], "3").folder.name == "checkpoint-3"
     assert resolve_source(runs["llama"], "best").folder.name == "checkpoint-6"
+
+
+def test_cli_export_prints_where_and_exits_with_codes(runs, tmp_path, capsys):
+    from core.cli.main import main
+
+    out = tmp_path / "cli-merged"
+    assert main(["export", str(runs["llama"]), "--format", "merged", "--quant", "bf16", "--checkpoint", "3",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert f"to {out}" in printed.out and "checkpoint-3" in printed.out
+    assert json.loads((out / "config.json").read_text())["dtype"] == "bfloat16"
+    assert main(["export", str(runs["llama"]), "--format", "merged", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "already exists" in err and "fix:" in err and "Traceback" not in err
+    assert main(["export", str(runs["llama"]), "--format", "gguf", "--quant", "f32", "--out", str(tmp_path / "g")]) == 1
+    assert "f16, bf16 or q8_0" in capsys.readouterr().err
