@@ -28,7 +28,7 @@ __all__ = ["FORMATS", "QUANTS", "ExportCancelled", "ExportError", "ExportRequest
 class ExportRequest:
     run_dir: Path                        # a run folder, or a checkpoint / model folder
     format: str = "hf"
-    checkpoint: str | None = None        # None: the run's default; best | last | final | a step | a folder
+    checkpoint: str | None = None        # None: as `laptune predict`; best | latest | final | a step | a folder
     out: Path | None = None              # default: RUN_DIR/export/<format>[-<quant>]
     quant: str | None = None             # f16 | bf16 | q8_0 (gguf, ollama); f16 | bf16 | f32 (merged)
     overwrite: bool = False
@@ -54,88 +54,37 @@ class ExportResult:
 
 
 # ----------------------------------------------------------------------------- which checkpoint
-def _has_model(folder: Path) -> bool:
-    return folder.is_dir() and any((folder / f).exists() for f in (
-        "model.safetensors", "adapter_model.safetensors", "model.safetensors.index.json", "pytorch_model.bin"))
-
-
 def resolve_source(path: Path | str, checkpoint: str | None = None) -> ExportSource:
-    """The checkpoint folder to export and what the run says about it.
+    """The checkpoint to export: the same one `laptune predict` uses (core/use/load.py: a run folder means
+    its best checkpoint, else final/, else the latest), or the one `checkpoint` names: best, final,
+    latest (or last), a step number, or a checkpoint folder."""
+    from core.record.runs import RunDir, RunError
+    from core.use.load import resolve_checkpoint
 
-    A run folder means its final model when the run finished, else its best checkpoint, else the latest
-    complete one; `checkpoint` picks another: best, last, final, a step number, or a folder."""
-    from core.record.runs import RunDir, RunError, best_checkpoint
-
-    path = Path(path).expanduser()
-    if not path.exists():
-        raise ExportError(f"{path} does not exist", fix="pass a run folder (under runs/) or a checkpoint folder")
-    run_root = path if (path / "run.yaml").exists() else next(
-        (p for p in path.parents if (p / "run.yaml").exists()), None)
-    if run_root is None:
-        if not _has_model(path):
-            raise ExportError(f"{path} is neither a LapTune run folder (no run.yaml) nor a model folder",
-                              fix="pass a folder under runs/, or a folder with model.safetensors and config.json")
-        return ExportSource(folder=path, task="sft", base_model=adapter_base(path))
-    rd = RunDir.open(run_root)
-    run_yaml = rd.read_run_yaml()
-    task = run_yaml.get("config", {}).get("task", "sft")
-    folder: Path | None = path if path != run_root else None
+    if checkpoint is not None and checkpoint.strip().lower() == "last":
+        checkpoint = "latest"
+    if checkpoint is not None and not checkpoint.strip().isdigit() and checkpoint not in ("best", "final", "latest"):
+        folder = Path(checkpoint).expanduser()
+        path, checkpoint = (folder if folder.is_absolute() else Path(path) / folder), None
     try:
-        if checkpoint is not None:
-            folder = _pick(rd, checkpoint)
-        elif folder is None:
-            folder = _default(rd, best_checkpoint, run_yaml)
+        resolved = resolve_checkpoint(path, checkpoint)
     except RunError as exc:
         raise ExportError(exc.message, fix=exc.fix) from exc
-    if not _has_model(folder):
-        raise ExportError(f"{folder} holds no model weights", fix="pick another checkpoint with --checkpoint")
+    except ValueError as exc:   # pydantic: a run.yaml this LapTune cannot read
+        raise ExportError(f"the run.yaml in {path} cannot be read: {str(exc).splitlines()[0]}",
+                          fix="export with the LapTune version that made the run") from exc
+    folder = resolved.checkpoint_dir
+    run_yaml = RunDir(resolved.run_dir).read_run_yaml() if resolved.run_dir is not None else {}
     base = adapter_base(folder)
-    if base is None and (folder / "adapter_config.json").exists():
-        base = run_yaml.get("config", {}).get("model", {}).get("name_or_path")
-    return ExportSource(folder=folder, task=task, run_dir=run_root, run_yaml=run_yaml, base_model=base)
+    if (folder / "adapter_config.json").exists() and resolved.config is not None:
+        from core.train.modeling import ModelError, resolve_model_path
 
-
-def _pick(rd: Any, checkpoint: str) -> Path:
-    from core.record.runs import RunError
-
-    if checkpoint == "final":
-        if not _has_model(rd.final_dir):
-            raise RunError(f"{rd.path} has no final model (the run did not finish)",
-                           fix="use --checkpoint best or last, or a step number")
-        return rd.final_dir
-    if checkpoint in ("last", "latest"):
-        latest = rd.latest_checkpoint()
-        if latest is None:
-            raise RunError(f"{rd.path} has no complete checkpoint", fix="train the run further, or use --checkpoint final")
-        return latest.path
-    if checkpoint == "best":
-        best = rd.read_summary().get("best_checkpoint")
-        if not best or not Path(best).is_dir():
-            raise RunError(f"{rd.path} has no best checkpoint recorded", fix="use --checkpoint last or final")
-        return Path(best)
-    if checkpoint.isdigit():
-        return rd.checkpoint(int(checkpoint)).path
-    folder = Path(checkpoint)
-    folder = folder if folder.is_absolute() else rd.path / folder
-    if not folder.is_dir():
-        raise RunError(f"no checkpoint {checkpoint!r} in {rd.path}",
-                       fix="use best, last, final, a step number or a checkpoint folder")
-    return folder
-
-
-def _default(rd: Any, best_checkpoint: Callable[..., Any], run_yaml: dict[str, Any]) -> Path:
-    from core.record.runs import RunError
-
-    if _has_model(rd.final_dir):
-        return rd.final_dir
-    best = rd.read_summary().get("best_checkpoint")
-    if best and Path(best).is_dir():
-        return Path(best)
-    latest = rd.latest_checkpoint()
-    if latest is None:
-        raise RunError(f"{rd.path} has no final model and no complete checkpoint",
-                       fix="train the run (or resume it) until it saves a checkpoint")
-    return latest.path
+        try:
+            base = resolve_model_path(resolved.config.model.name_or_path, resolved.preset_dir)
+        except ModelError:
+            pass   # the adapter's own record of its base, checked when it is loaded
+    return ExportSource(folder=folder, task=resolved.task, run_dir=resolved.run_dir, run_yaml=run_yaml,
+                        base_model=base, resolved=resolved)
 
 
 def default_out(source: ExportSource, fmt: str, quant: str | None) -> Path:

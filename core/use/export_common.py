@@ -74,6 +74,7 @@ class ExportSource:
     run_dir: Path | None = None
     run_yaml: dict[str, Any] = field(default_factory=dict)
     base_model: str | None = None     # the base model's folder or hub id (adapters only)
+    resolved: Any = None              # core.use.load.Resolved, when it came from there
 
     @property
     def is_adapter(self) -> bool:

@@ -71,6 +71,17 @@ def load_merged(source: ExportSource, dtype: str, job: Job, start: float = 0.0, 
     if not source.base_model:
         raise ExportError(f"{source.folder / 'adapter_config.json'} does not name its base model",
                           fix="set base_model_name_or_path in adapter_config.json to the base model's folder")
+    from core.train.modeling import has_weights
+
+    if Path(source.base_model).is_dir() and not has_weights(Path(source.base_model)) and source.resolved is not None:
+        # A base initialised from scratch (the demos): core/use/load.py rebuilds it from the run's seed.
+        from core.use.load import load_for_inference
+
+        job.step(start, "rebuilding the from-scratch base model from the run's seed and merging")
+        model = load_for_inference(source.resolved, "cpu", merge=True).model
+        model.to(torch_dtype(dtype))
+        job.step(end, "merged")
+        return model
     job.step(start, f"loading the base model {source.base_model} ({dtype}, unquantised)")
     base = _from_pretrained(AutoModelForCausalLM, source.base_model, dtype, trust)
     job.step(start + span * 0.6, "applying the adapters")

@@ -52,7 +52,7 @@ def test_merged_equals_adapter_model_and_loads_without_peft(runs, merged, family
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     source = resolve_source(runs[family])
-    assert source.is_adapter and source.folder.name == "final"
+    assert source.is_adapter and source.folder.name == "checkpoint-6"   # the best, as `laptune predict` picks
     folder = merged[family]
     assert not (folder / "adapter_config.json").exists()
     assert "quantization_config" not in json.loads((folder / "config.json").read_text())
@@ -125,13 +125,12 @@ def test_gguf_cancel_leaves_no_file_that_looks_complete(runs, tmp_path):
 def test_gguf_refuses_ner_runs_and_unknown_tokenizers(tmp_path, runs):
     from core.use.export_gguf import _pre_tokenizer_name
 
-    run = tmp_path / "run"
-    run.mkdir()
-    (run / "run.yaml").write_text("config:\n  task: ner\n", encoding="utf-8")
-    (run / "final").mkdir()
-    (run / "final" / "model.safetensors").write_bytes(b"")
+    from core.use.export_common import ExportSource, Job
+    from core.use.export_gguf import export_gguf
+
+    ner = ExportSource(folder=runs["llama"] / "final", task="ner")
     with pytest.raises(ExportError, match="task is ner"):
-        export(ExportRequest(run_dir=run, format="gguf"))
+        export_gguf(ner, tmp_path, "f16", Job())
     tok = json.loads((runs["qwen2"] / "final" / "tokenizer.json").read_text())
     assert _pre_tokenizer_name(tok) == "qwen2"
     tok["pre_tokenizer"]["pretokenizers"][0]["pattern"]["Regex"] = r"\w+"
@@ -183,13 +182,19 @@ def test_export_errors_name_the_fix(tmp_path, runs):
         export(ExportRequest(run_dir=runs["llama"], format="onnx"))
     with pytest.raises(ExportError, match="no checkpoint-99"):
         export(ExportRequest(run_dir=runs["llama"], checkpoint="99"))
+    with pytest.raises(ExportError, match="cannot be read"):
+        (tmp_path / "bad").mkdir()
+        (tmp_path / "bad" / "run.yaml").write_text("config:\n  task: sft\n", encoding="utf-8")
+        export(ExportRequest(run_dir=tmp_path / "bad"))
     out = tmp_path / "taken"
     out.mkdir()
     (out / "x").write_text("x")
     with pytest.raises(ExportError, match="already exists"):
         export(ExportRequest(run_dir=runs["llama"], format="hf", out=out))
     assert resolve_source(runs["llama"], "3").folder.name == "checkpoint-3"
-    assert resolve_source(runs["llama"], "best").folder.name == "checkpoint-6"
+    assert resolve_source(runs["llama"], "final").folder.name == "final"
+    assert resolve_source(runs["llama"], "last").folder.name == "checkpoint-6"
+    assert resolve_source(runs["llama"], "checkpoints/checkpoint-3").folder.name == "checkpoint-3"
 
 
 def test_cli_export_prints_where_and_exits_with_codes(runs, tmp_path, capsys):
