@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core.config.schema import RunConfig
+from core.hub import DownloadCancelled
 from core.record.events import Backoff, Control, Emit, GuardAction, Sample, Status
 from core.record.runs import EventLog, RunDir, RunError, best_checkpoint, is_rank_zero, new_run_path
 from core.train.setup import Device, SessionError, _prepare_cuda, build_task, choose_device, training_arguments
@@ -231,6 +232,8 @@ class Session:
                 (self.rd.path / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
             if isinstance(exc, KeyboardInterrupt):
                 status, message = "stopped", "interrupted"
+            elif isinstance(exc, DownloadCancelled):   # Stop during the download phase: resumable, not a failure
+                status = "stopped"
             raise
         finally:
             if sensors is not None:

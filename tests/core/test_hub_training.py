@@ -53,3 +53,25 @@ def test_training_downloads_first_then_trains_offline_with_no_request(hub, monke
     # transformers itself finds the download in its cache, offline.
     model = AutoModel.from_pretrained("org/tiny-bert", cache_dir=hub_cache_dir(), local_files_only=True)
     assert model.config.hidden_size == 64 and hub.state.requests == []
+
+
+def test_stop_during_the_download_phase_stops_the_run_and_keeps_the_partial(hub, tmp_path):
+    from core.hub import DownloadCancelled
+    from core.hub.cache import repo_dir
+    from core.record.events import Control
+    from tests.hubserver import FakeRepo, random_bytes
+
+    hub.state.add(FakeRepo("org/slow", {"config.json": b'{"model_type": "bert"}', "model.safetensors": random_bytes(4 << 20)}))
+    hub.state.throttle_bps = 4e6
+    control = Control()
+
+    def stop_after_first_progress(event):
+        if event.type == "download" and event.bytes_done > 0:
+            control.stop("stopped by the user")
+
+    with pytest.raises(DownloadCancelled):
+        train_preset("demo", tmp_path / "run", sets=SETS, control=control, on_event=stop_after_first_progress,
+                     overrides={"model.name_or_path": "org/slow", "model.init_from_scratch": False})
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["status"] == "stopped" and "again" in summary["message"]
+    assert list((repo_dir("org/slow") / "blobs").glob("*.laptune-partial"))

