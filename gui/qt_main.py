@@ -71,6 +71,9 @@ class MainWindow(QMainWindow):
         self._guard_reason: str | None = None
         build_layout(self)
         build_menus(self)
+        from gui.qt_try import install as install_try   # Try it / Compare (gui/qt_try.py)
+
+        install_try(self)
         self.set_state("idle")
         self.monitor = HardwareMonitor(self.hardware, self.probe_source or _default_probe if self.fixed_hw is None else None,
                                        fixed=self.fixed_hw, parent=self)

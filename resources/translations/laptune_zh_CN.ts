@@ -416,6 +416,23 @@
         <source>Downloading {model} from {source}: {pct:.0f}% ({done} of {total}), {speed}, {eta} left</source>
         <translation>正在从 {source} 下载 {model}：{pct:.0f}%（{done} / {total}），{speed}，剩余 {eta}</translation>
     </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="496"/>
+        <source>Choose a run in the history first, then Try it...</source>
+        <translation>请先在运行历史中选择一个运行，再点“试用...”</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="506"/>
+        <location filename="../../gui/qt_try.py" line="516"/>
+        <location filename="../../gui/qt_try.py" line="530"/>
+        <source>Try it...</source>
+        <translation>试用...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="508"/>
+        <source>Try a trained model: type a sentence, chat, or compare two checkpoints</source>
+        <translation>试用训练好的模型：输入句子、对话，或比较两个检查点</translation>
+    </message>
 </context>
 <context>
     <name>CoreText</name>
@@ -1626,195 +1643,195 @@
         <translation>LapTune</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="93"/>
+        <location filename="../../gui/qt_main.py" line="96"/>
         <source>Log file</source>
         <translation>日志文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="93"/>
+        <location filename="../../gui/qt_main.py" line="96"/>
         <source>Errors are written to {path}</source>
         <translation>错误信息写在 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="220"/>
+        <location filename="../../gui/qt_main.py" line="223"/>
         <source>Starting {preset}: {command}</source>
         <translation>正在启动 {preset}：{command}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="236"/>
+        <location filename="../../gui/qt_main.py" line="239"/>
         <source>Resuming {run} from checkpoint {step}</source>
         <translation>从检查点 {step} 继续 {run}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="242"/>
+        <location filename="../../gui/qt_main.py" line="245"/>
         <source>Starting: loading the model and the data...</source>
         <translation>正在启动：加载模型和数据...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="251"/>
+        <location filename="../../gui/qt_main.py" line="254"/>
         <source>Pausing after the current step...</source>
         <translation>当前步骤结束后暂停...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="258"/>
+        <location filename="../../gui/qt_main.py" line="261"/>
         <source>Resuming...</source>
         <translation>正在继续...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="265"/>
+        <location filename="../../gui/qt_main.py" line="268"/>
         <source>Stopping: saving a checkpoint after the current step...</source>
         <translation>正在停止：当前步骤结束后保存检查点...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="275"/>
+        <location filename="../../gui/qt_main.py" line="278"/>
         <source>No runs yet</source>
         <translation>还没有训练记录</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="275"/>
+        <location filename="../../gui/qt_main.py" line="278"/>
         <source>There is no run with a checkpoint to resume.</source>
         <translation>没有带检查点、可以继续的训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="297"/>
+        <location filename="../../gui/qt_main.py" line="300"/>
         <source>Open a run folder</source>
         <translation>打开训练文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="311"/>
+        <location filename="../../gui/qt_main.py" line="314"/>
         <source>Cannot open the run</source>
         <translation>无法打开该训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="322"/>
+        <location filename="../../gui/qt_main.py" line="325"/>
         <source>Showing run {name}: {status}, step {step}</source>
         <translation>正在显示训练 {name}：{status}，第 {step} 步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="324"/>
+        <location filename="../../gui/qt_main.py" line="327"/>
         <source>Opened {path} ({n} events)</source>
         <translation>已打开 {path}（{n} 条事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="358"/>
-        <location filename="../../gui/qt_main.py" line="390"/>
+        <location filename="../../gui/qt_main.py" line="361"/>
+        <location filename="../../gui/qt_main.py" line="393"/>
         <source>Training: step {step}/{total}</source>
         <translation>训练中：第 {step}/{total} 步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="360"/>
+        <location filename="../../gui/qt_main.py" line="363"/>
         <source>loss {loss:.4f}</source>
         <translation>损失 {loss:.4f}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="362"/>
+        <location filename="../../gui/qt_main.py" line="365"/>
         <source>about {left} left</source>
         <translation>约剩 {left}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="370"/>
-        <location filename="../../gui/qt_main.py" line="395"/>
+        <location filename="../../gui/qt_main.py" line="373"/>
+        <location filename="../../gui/qt_main.py" line="398"/>
         <source>Paused by the guard: {why}</source>
         <translation>守护已暂停：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="371"/>
-        <location filename="../../gui/qt_main.py" line="398"/>
+        <location filename="../../gui/qt_main.py" line="374"/>
+        <location filename="../../gui/qt_main.py" line="401"/>
         <source>LapTune paused training</source>
         <translation>LapTune 已暂停训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="374"/>
+        <location filename="../../gui/qt_main.py" line="377"/>
         <source>Resumed by the guard: {why}</source>
         <translation>守护已继续：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="376"/>
+        <location filename="../../gui/qt_main.py" line="379"/>
         <source>Stopping (guard): {why}</source>
         <translation>正在停止（守护）：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="377"/>
+        <location filename="../../gui/qt_main.py" line="380"/>
         <source>LapTune is stopping training</source>
         <translation>LapTune 正在停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="379"/>
+        <location filename="../../gui/qt_main.py" line="382"/>
         <source>Warning: {why}</source>
         <translation>警告：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="397"/>
+        <location filename="../../gui/qt_main.py" line="400"/>
         <source>Paused at step {step}. Click Resume to continue.</source>
         <translation>已在第 {step} 步暂停。点击“继续”恢复训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="398"/>
+        <location filename="../../gui/qt_main.py" line="401"/>
         <source>Paused at step {step}</source>
         <translation>已在第 {step} 步暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="400"/>
+        <location filename="../../gui/qt_main.py" line="403"/>
         <source>Probe first: measuring memory and speed with a few steps...</source>
         <translation>先试探：用几步训练测量内存和速度...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="405"/>
+        <location filename="../../gui/qt_main.py" line="408"/>
         <source>Training resumed at step {step}</source>
         <translation>训练已在第 {step} 步继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="412"/>
+        <location filename="../../gui/qt_main.py" line="415"/>
         <source>Finished at step {step} in {time}.</source>
         <translation>已在第 {step} 步完成，用时 {time}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="414"/>
+        <location filename="../../gui/qt_main.py" line="417"/>
         <source>LapTune finished training</source>
         <translation>LapTune 已完成训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="416"/>
+        <location filename="../../gui/qt_main.py" line="419"/>
         <source>Stopped at step {step}; a checkpoint was saved. Resume from checkpoint... continues it.</source>
         <translation>已在第 {step} 步停止并保存了检查点。用“从检查点继续...”可以接着训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="418"/>
+        <location filename="../../gui/qt_main.py" line="421"/>
         <source>LapTune stopped training</source>
         <translation>LapTune 已停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="420"/>
+        <location filename="../../gui/qt_main.py" line="423"/>
         <source>Best evaluation: {metrics}.</source>
         <translation>最佳评估：{metrics}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="427"/>
+        <location filename="../../gui/qt_main.py" line="430"/>
         <source>The run failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="428"/>
+        <location filename="../../gui/qt_main.py" line="431"/>
         <source>Failed: {message}</source>
         <translation>失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="429"/>
+        <location filename="../../gui/qt_main.py" line="432"/>
         <source>LapTune: the run failed</source>
         <translation>LapTune：训练失败</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="451"/>
+        <location filename="../../gui/qt_main.py" line="454"/>
         <source>Stopping: saving a checkpoint; LapTune closes when it is saved.</source>
         <translation>正在停止：保存检查点；保存后 LapTune 将关闭。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="457"/>
+        <location filename="../../gui/qt_main.py" line="460"/>
         <source>LapTune keeps training</source>
         <translation>LapTune 继续训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="457"/>
+        <location filename="../../gui/qt_main.py" line="460"/>
         <source>Training goes on in the background.</source>
         <translation>训练在后台继续进行。</translation>
     </message>
@@ -2762,6 +2779,175 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <location filename="../../gui/qt_wizard.py" line="250"/>
         <source>Cannot read the model&apos;s config: {error}</source>
         <translation>无法读取模型配置：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>TryDialog</name>
+    <message>
+        <location filename="../../gui/qt_try.py" line="138"/>
+        <source>Try it: %1</source>
+        <translation>试用：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="142"/>
+        <source>Checkpoint:</source>
+        <translation>检查点：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="171"/>
+        <source>Type a sentence to try the model on</source>
+        <translation>输入一句话来试用模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="175"/>
+        <source>Predict</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="196"/>
+        <source>Message the model and press Enter</source>
+        <translation>给模型发消息，按回车发送</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="199"/>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="202"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="205"/>
+        <source>New conversation</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="213"/>
+        <source>Try it</source>
+        <translation>试用</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="219"/>
+        <source>A:</source>
+        <translation>A：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="223"/>
+        <source>B:</source>
+        <translation>B：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="230"/>
+        <source>The same input goes to both checkpoints</source>
+        <translation>同一输入会同时发给两个检查点</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="232"/>
+        <location filename="../../gui/qt_try.py" line="252"/>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="249"/>
+        <source>★ best by the evaluation metric; ☆ best by benchmark. The last checkpoint is not always the best.</source>
+        <translation>★ 按评估指标最佳；☆ 按基准测试最佳。最后一个检查点不一定是最好的。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="268"/>
+        <source>latest checkpoint (run in progress)</source>
+        <translation>最新检查点（运行进行中）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="269"/>
+        <source>best</source>
+        <translation>最佳</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="287"/>
+        <source>Checkpoint</source>
+        <translation>检查点</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="287"/>
+        <source>Train loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="334"/>
+        <source>Loading the model...</source>
+        <translation>正在加载模型...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="352"/>
+        <source>Running on the CPU: a training run is using the GPU, and its memory budget belongs to the run. Answers come slower than on the GPU.</source>
+        <translation>在 CPU 上运行：训练正在使用 GPU，显存预算归训练所有。回答会比在 GPU 上慢。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="355"/>
+        <source>Running on the CPU.</source>
+        <translation>在 CPU 上运行。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="357"/>
+        <source>Running on the GPU.</source>
+        <translation>在 GPU 上运行。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="360"/>
+        <source>Loaded %1.</source>
+        <translation>已加载 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="383"/>
+        <source>Predicting...</source>
+        <translation>正在预测...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="390"/>
+        <source>%1 entities; CRF path score %2</source>
+        <translation>%1 个实体；CRF 路径得分 %2</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="398"/>
+        <source>Predicted: %1</source>
+        <translation>预测结果：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="407"/>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="407"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="411"/>
+        <source>Generating...</source>
+        <translation>正在生成...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="425"/>
+        <source>%1 tokens; first token after %2 ms</source>
+        <translation>%1 个词元；首个词元用时 %2 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="443"/>
+        <source>Both checkpoints are answering...</source>
+        <translation>两个检查点正在回答...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="451"/>
+        <source>Compared.</source>
+        <translation>比较完成。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="464"/>
+        <source>Could not do it: %1</source>
+        <translation>无法完成：%1</translation>
     </message>
 </context>
 <context>
