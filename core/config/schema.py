@@ -52,7 +52,7 @@ class TrainingSection(_Section):
     max_steps: int = Field(-1, description="Stop after this many optimizer steps (-1: run all epochs)")
     batch_size: int = Field(8, ge=1, description="Micro-batch per device (memory: up, roughly linear in activations)")
     grad_accum: int = Field(1, ge=1, description="Micro-batches per optimizer step; effective batch = batch_size x grad_accum (memory: none)")
-    eval_batch_size: int | None = Field(None, ge=1, description="Evaluation micro-batch (memory: up); default = batch_size")
+    eval_batch_size: int | None = Field(None, ge=1, description="Evaluation micro-batch (memory: up); default: 4 x batch_size for ner and classify (no gradients), batch_size for sft")
     learning_rate: float = Field(5e-5, gt=0)
     head_learning_rate: float | None = Field(
         None, gt=0, description="Separate learning rate for the task head and CRF (seed 000: crf_learning_rate 5e-3)"
@@ -147,6 +147,9 @@ class GuardSection(_Section):
 class DeviceSection(_Section):
     gpu_id: int | None = Field(None, ge=0, description="Which GPU to train on (seed 003: GPU_ID); None: the one with the most free memory")
     use_cpu: bool = Field(False, description="Train on the CPU even when a GPU is present")
+    cpu_threads: int | None = Field(
+        None, ge=1, description="torch threads for a CPU run; None: all physical cores but one (at least 1), so the "
+                                "laptop stays usable and torch never has more threads than cores (time: fewer is slower when idle)")
 
 
 class RequiresSection(_Section):
@@ -245,6 +248,8 @@ ALIASES: dict[str, str] = {
     "trust_remote_code": "model.trust_remote_code",
     "gpu_id": "device.gpu_id",
     "use_cpu": "device.use_cpu",
+    "cpu_threads": "device.cpu_threads",
+    "num_threads": "device.cpu_threads",
     "init_from_scratch": "model.init_from_scratch",
 }
 

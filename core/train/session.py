@@ -17,7 +17,8 @@ from core.config.schema import RunConfig
 from core.hub import DownloadCancelled
 from core.record.events import Backoff, Control, Emit, GuardAction, Sample, Status
 from core.record.runs import EventLog, RunDir, RunError, best_checkpoint, is_rank_zero, new_run_path
-from core.train.setup import Device, SessionError, _prepare_cuda, build_task, choose_device, training_arguments
+from core.train.setup import (Device, SessionError, _prepare_cuda, apply_cpu_threads, build_task, choose_device,
+                              training_arguments)
 
 
 @dataclass
@@ -190,6 +191,10 @@ class Session:
             device = choose_device(self.config)
             if device.kind == "cuda":
                 _prepare_cuda(self.config, device)
+            threads = apply_cpu_threads(self.config, device)
+            if threads is not None:
+                self.log(Status(status="note", message=f"{threads} CPU thread{'s' if threads > 1 else ''} for torch "
+                                                       f"(device.cpu_threads; default: all physical cores but one)"))
             sensors = self._sensors = self._start_sensors(device)   # a bad trace file fails the run with its line
             attempt.config = self._fetch_model(attempt.config)
             while True:

@@ -48,6 +48,33 @@ def choose_device(cfg: RunConfig, hardware: Any = None) -> Device:
     return Device("cuda", index, precision, reason)
 
 
+def default_cpu_threads(physical: int | None = None, usable: int | None = None) -> int:
+    """All physical cores but one, never more than the CPUs this process may run on, at least 1.
+
+    torch's default is every physical core; its OpenMP threads spin while they wait for each other, so
+    beside any other CPU-bound program (the desktop, a browser, another run) each step waits for the
+    slowest, descheduled thread: a 2-core machine measured 7 s alone and 2.3 min beside a busy loop.
+    One core left free keeps the laptop responsive and avoids that (docs/benchmarks.md has the numbers)."""
+    if physical is None:
+        import psutil
+
+        physical = psutil.cpu_count(logical=False) or os.cpu_count() or 1
+    if usable is None:
+        usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(physical, usable) - 1)
+
+
+def apply_cpu_threads(cfg: RunConfig, device: Device) -> int | None:
+    """Set torch's intra-op threads for a CPU run (device.cpu_threads, or the default above); returns the count."""
+    if device.kind != "cpu":
+        return None
+    import torch
+
+    threads = cfg.device.cpu_threads or default_cpu_threads()
+    torch.set_num_threads(threads)
+    return threads
+
+
 def _prepare_cuda(cfg: RunConfig, device: Device) -> None:
     import torch
 
@@ -77,6 +104,17 @@ def build_task(cfg: RunConfig, device: Device, preset_dir: Path | None, fixed_pa
     return build(cfg, path, preset_dir, fixed_padding, device=device.kind, compute_dtype=dtype)
 
 
+def eval_batch_size(cfg: RunConfig) -> int:
+    """training.eval_batch_size, or by default 4x the micro-batch for the encoder tasks: evaluation keeps no
+    activations for backward and no gradients, so it fits where training does (an OOM while evaluating
+    halves the eval batch only, core/train/trainer.py). SFT keeps the micro-batch: its eval logits span the
+    vocabulary, as in training."""
+    t = cfg.training
+    if t.eval_batch_size:
+        return t.eval_batch_size
+    return t.batch_size * 4 if cfg.task in ("ner", "classify") else t.batch_size
+
+
 OPTIMIZERS = {"adamw": "adamw_torch", "adamw_8bit": "adamw_bnb_8bit", "paged_adamw_8bit": "paged_adamw_8bit",
               "adafactor": "adafactor", "sgd": "sgd"}
 
@@ -90,7 +128,7 @@ def training_arguments(cfg: RunConfig, device: Device, output_dir: Path, bundle:
     return TrainingArguments(
         output_dir=str(output_dir),
         per_device_train_batch_size=t.batch_size,
-        per_device_eval_batch_size=t.eval_batch_size or t.batch_size,
+        per_device_eval_batch_size=eval_batch_size(cfg),
         gradient_accumulation_steps=t.grad_accum,
         learning_rate=t.learning_rate,
         weight_decay=t.weight_decay,

@@ -28,6 +28,12 @@ class ListDataset(Dataset):
         return self.features[index]
 
 
+def by_length(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Evaluation features, longest first: each eval batch then holds similar lengths and little padding
+    (predictions and labels travel together, so the metrics do not depend on the order)."""
+    return sorted(features, key=lambda f: -len(f["input_ids"]))
+
+
 @dataclass
 class TaskBundle:
     model: torch.nn.Module

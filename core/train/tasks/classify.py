@@ -10,7 +10,8 @@ from transformers.modeling_outputs import SequenceClassifierOutput
 
 from core.config.schema import RunConfig
 from core.train.modeling import freeze_lower_layers, layer_list, load_config, load_pretrained, load_tokenizer
-from core.train.tasks.base import ListDataset, SavedHead, TaskBundle, encoder_kwargs, load_split, max_length, pad_batch
+from core.train.tasks.base import (ListDataset, SavedHead, TaskBundle, by_length, encoder_kwargs, load_split, max_length,
+                                   pad_batch)
 
 class EncoderMlpClassifier(SavedHead, nn.Module):
     """Seed 003's design: an encoder, mean or [CLS] pooling, then a small MLP."""
@@ -52,13 +53,19 @@ class EncoderMlpClassifier(SavedHead, nn.Module):
 
 
 def _features(examples: list[Any], tokenizer: Any, label2id: dict[str, int], limit: int) -> list[dict[str, Any]]:
-    features = []
-    for ex in examples:
-        enc = tokenizer(ex.text, ex.text_pair, truncation=True, max_length=limit)
-        item = {k: list(v) for k, v in enc.items() if k in ("input_ids", "attention_mask", "token_type_ids")}
-        item["labels"] = label2id[ex.label]
-        features.append(item)
-    return features
+    if not examples:
+        return []
+    texts = [ex.text for ex in examples]
+    pairs = [ex.text_pair for ex in examples]
+    # One call for the whole file (the fast tokenizer batches in Rust); pairs only when every row has one.
+    if all(p is not None for p in pairs):
+        enc = tokenizer(texts, pairs, truncation=True, max_length=limit)
+    elif any(p is not None for p in pairs):
+        return [_features([ex], tokenizer, label2id, limit)[0] for ex in examples]
+    else:
+        enc = tokenizer(texts, truncation=True, max_length=limit)
+    keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc]
+    return [{**{k: list(enc[k][i]) for k in keys}, "labels": label2id[ex.label]} for i, ex in enumerate(examples)]
 
 
 def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_padding: bool = False) -> TaskBundle:
@@ -95,7 +102,7 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
 
     limit = max_length(cfg, tokenizer)
     train_ds = ListDataset(_features(train, tokenizer, label2id, limit))
-    eval_ds = ListDataset(_features(evals, tokenizer, label2id, limit)) if evals else None
+    eval_ds = ListDataset(by_length(_features(evals, tokenizer, label2id, limit))) if evals else None
     pad_id = tokenizer.pad_token_id or 0
 
     def collate(features: list[dict[str, Any]]) -> dict[str, torch.Tensor]:

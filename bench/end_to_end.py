@@ -1,0 +1,158 @@
+"""End to end: what a user waits for, from the command to the final metric, LapTune vs a seed-style script.
+
+    .venv/bin/python bench/end_to_end.py --tasks ner classify --seeds 42 43 44
+    .venv/bin/python bench/end_to_end.py --tasks ner --ner-train 1000 --ner-eval 250 --seeds 42
+
+Each sample is a fresh process, timed from its start to its exit, on both sides:
+
+- ours: `laptune train --preset ner-bert-crf-4gb` (or `cls-cpu`) with the overrides of the issue's
+  measurement (the tiny BERT below from scratch, batch 16 x 1, 3 epochs, lr 5e-4, head/CRF lr 5e-2,
+  fp32, CPU); the metric is the final model's evaluation (summary.json's last_eval);
+- seeds: bench/seed_style.py, the same model and hyper-parameters the seed scripts' way (fixed
+  padding to max_length, random batches, pytorch-crf over all positions, HF Trainer, one evaluation
+  at the end).
+
+Data: bench/e2e_data.py (split log-normal sentence lengths fitted to a real news NER corpus;
+log-normal review lengths fitted to a real review set). Model: BERT with hidden 128, 2 layers, 4
+heads and a character vocabulary from the training file, random weights drawn from the seed.
+
+Sides run interleaved (ours, seeds, seeds, ours, ...) so a change in machine load hits both; one
+untimed warm-up of each side first writes the bytecode caches (an installed app and an installed
+script both start from cached bytecode). `--script-threads` sets torch's threads in the script
+(default: torch's own default, as the scripts run); ours uses its own default (training.cpu_threads).
+Prints a JSON line per run and a table of mean +- sd.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.e2e_data import make_cls, make_ner  # noqa: E402
+
+PY = sys.executable
+LAPTUNE = str(Path(PY).with_name("laptune"))
+
+
+def _env(threads: int | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONWARNINGS"] = "ignore"
+    if threads:
+        env["OMP_NUM_THREADS"] = str(threads)
+    return env
+
+
+def ours_cmd(task: str, paths: dict[str, str], out: Path, seed: int, epochs: float, extra: list[str]) -> list[str]:
+    preset = "ner-bert-crf-4gb" if task == "ner" else "cls-cpu"
+    sets = ["init_from_scratch=true", "precision=fp32", "use_cpu=true", "requires.cuda=false", "requires.min_vram_gb=0",
+            "batch_size=16", "grad_accum=1", f"num_epochs={epochs}", "learning_rate=5e-4", "head_learning_rate=5e-2",
+            "freeze_layers=0", f"seed={seed}", f"max_seq_length={64 if task == 'ner' else 256}", "logging_steps=50"]
+    if task == "classify":
+        sets += ["classify.head=mlp", "classify.pooling=cls"]
+    cmd = [LAPTUNE, "train", "--preset", preset, "--data", paths["train"], "--eval-data", paths["eval"],
+           "--model", paths["model"], "--out", str(out)]
+    for s in sets + extra:
+        cmd += ["--set", s]
+    return cmd
+
+
+def seeds_cmd(task: str, paths: dict[str, str], out: Path, seed: int, epochs: float) -> list[str]:
+    return [PY, str(ROOT / "bench" / "seed_style.py"), task, "--train", paths["train"], "--eval", paths["eval"],
+            "--model", paths["model"], "--out", str(out), "--seed", str(seed), "--epochs", str(epochs),
+            "--max_length", "64" if task == "ner" else "256"]
+
+
+def run_once(side: str, task: str, paths: dict[str, str], work: Path, seed: int, args: argparse.Namespace) -> dict:
+    out = work / f"{side}-{task}-{seed}-{time.time_ns()}"
+    if side == "ours":
+        cmd, env = ours_cmd(task, paths, out, seed, args.epochs, args.ours_set), _env()
+    else:
+        out.mkdir(parents=True)
+        cmd, env = seeds_cmd(task, paths, out, seed, args.epochs), _env(args.script_threads)
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=str(work))
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{side} {task} seed {seed} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    key = "eval_f1" if task == "ner" else "eval_accuracy"
+    if side == "ours":
+        metric = json.loads((out / "summary.json").read_text())["last_eval"][key]
+    else:
+        metric = json.loads(proc.stdout.strip().splitlines()[-1])["metric"]
+    shutil.rmtree(out, ignore_errors=True)
+    return {"side": side, "task": task, "seed": seed, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "metric": round(float(metric), 4)}
+
+
+def _ms(values: list[float], digits: int) -> str:
+    if len(values) < 2:
+        return f"{values[0]:.{digits}f}" if values else "-"
+    return f"{statistics.mean(values):.{digits}f} +- {statistics.stdev(values):.{digits}f}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--tasks", nargs="+", default=["ner", "classify"], choices=["ner", "classify"])
+    ap.add_argument("--seeds", nargs="+", type=int, default=[42, 43, 44])
+    ap.add_argument("--ner-train", type=int, default=4000)
+    ap.add_argument("--ner-eval", type=int, default=1000)
+    ap.add_argument("--cls-train", type=int, default=2000)
+    ap.add_argument("--cls-eval", type=int, default=500)
+    ap.add_argument("--epochs", type=float, default=3)
+    ap.add_argument("--script-threads", type=int, default=None, help="torch threads in the seed-style script (default: torch's)")
+    ap.add_argument("--ours-set", action="append", default=[], help="extra --set for laptune train (e.g. cpu_threads=2)")
+    ap.add_argument("--no-warmup", action="store_true")
+    ap.add_argument("--json", type=Path, help="append each result to this file")
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="laptune-e2e-"))
+    results: list[dict] = []
+    try:
+        for task in args.tasks:
+            paths = (make_ner(work / "ner", args.ner_train, args.ner_eval) if task == "ner"
+                     else make_cls(work / "cls", args.cls_train, args.cls_eval))
+            if not args.no_warmup:   # bytecode caches; small data, 1 step is not possible: a short epoch
+                small = argparse.Namespace(**{**vars(args), "epochs": 0.05})
+                for side in ("ours", "seeds"):
+                    run_once(side, task, paths, work, args.seeds[0], small)
+            for i, seed in enumerate(args.seeds):
+                for side in (("ours", "seeds") if i % 2 == 0 else ("seeds", "ours")):
+                    r = run_once(side, task, paths, work, seed, args)
+                    r["load_avg"] = round(os.getloadavg()[0], 2)
+                    print(json.dumps(r), flush=True)
+                    results.append(r)
+                    if args.json:
+                        with open(args.json, "a", encoding="utf-8") as f:
+                            f.write(json.dumps(r) + "\n")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print("\n| task | side | wall s (mean +- sd) | metric (mean +- sd) | speed-up (mean wall ratio) | per-seed ratios |")
+    print("|---|---|---|---|---|---|")
+    for task in args.tasks:
+        rows = {s: [r for r in results if r["task"] == task and r["side"] == s] for s in ("seeds", "ours")}
+        by_seed = {s: {r["seed"]: r["wall_s"] for r in rows[s]} for s in rows}
+        ratios = [by_seed["seeds"][k] / by_seed["ours"][k] for k in by_seed["ours"] if k in by_seed["seeds"]]
+        mean_ratio = statistics.mean(r["wall_s"] for r in rows["seeds"]) / statistics.mean(r["wall_s"] for r in rows["ours"])
+        for side in ("seeds", "ours"):
+            walls = [r["wall_s"] for r in rows[side]]
+            metrics = [r["metric"] for r in rows[side]]
+            extra = (f"**{mean_ratio:.2f}x** | {', '.join(f'{x:.2f}' for x in ratios)}" if side == "ours" else "1.00 | ")
+            print(f"| {task} | {side} | {_ms(walls, 1)} | {_ms(metrics, 3)} | {extra} |")
+
+
+if __name__ == "__main__":
+    main()
