@@ -19,8 +19,10 @@ heads and a character vocabulary from the training file, random weights drawn fr
 Sides run interleaved (ours, seeds, seeds, ours, ...) so a change in machine load hits both; one
 untimed warm-up of each side first writes the bytecode caches (an installed app and an installed
 script both start from cached bytecode). `--script-threads` sets torch's threads in the script
-(default: torch's own default, as the scripts run); ours uses its own default (training.cpu_threads).
-Prints a JSON line per run and a table of mean +- sd.
+adds runs of the script at N threads; the script's plain runs keep torch's default (all physical
+cores), as the scripts run. Ours uses its own default (device.cpu_threads). Each run's wall time and
+CPU time (user + system of the child process) are recorded: on a machine shared with other CPU-bound
+processes the CPU time is the steadier figure. Prints a JSON line per run and a table of mean +- sd.
 """
 from __future__ import annotations
 
@@ -77,9 +79,10 @@ def run_once(side: str, task: str, paths: dict[str, str], work: Path, seed: int,
     out = work / f"{side}-{task}-{seed}-{time.time_ns()}"
     if side == "ours":
         cmd, env = ours_cmd(task, paths, out, seed, args.epochs, args.ours_set), _env()
-    else:
+    else:   # "seeds" (torch's default threads) or "seeds-Nt" (N threads)
         out.mkdir(parents=True)
-        cmd, env = seeds_cmd(task, paths, out, seed, args.epochs), _env(args.script_threads)
+        threads = int(side.split("-")[1][:-1]) if "-" in side else None
+        cmd, env = seeds_cmd(task, paths, out, seed, args.epochs), _env(threads)
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=str(work))
@@ -112,7 +115,8 @@ def main() -> None:
     ap.add_argument("--cls-train", type=int, default=2000)
     ap.add_argument("--cls-eval", type=int, default=500)
     ap.add_argument("--epochs", type=float, default=3)
-    ap.add_argument("--script-threads", type=int, default=None, help="torch threads in the seed-style script (default: torch's)")
+    ap.add_argument("--script-threads", type=int, nargs="*", default=[],
+                    help="also run the seed-style script with N torch threads (side 'seeds-Nt'); 'seeds' uses torch's default")
     ap.add_argument("--ours-set", action="append", default=[], help="extra --set for laptune train (e.g. cpu_threads=2)")
     ap.add_argument("--no-warmup", action="store_true")
     ap.add_argument("--json", type=Path, help="append each result to this file")
@@ -124,12 +128,14 @@ def main() -> None:
         for task in args.tasks:
             paths = (make_ner(work / "ner", args.ner_train, args.ner_eval) if task == "ner"
                      else make_cls(work / "cls", args.cls_train, args.cls_eval))
-            if not args.no_warmup:   # bytecode caches; small data, 1 step is not possible: a short epoch
+            sides = ["ours", "seeds"] + [f"seeds-{n}t" for n in args.script_threads]
+            if not args.no_warmup:   # bytecode caches: a short run of each program
                 small = argparse.Namespace(**{**vars(args), "epochs": 0.05})
-                for side in ("ours", "seeds"):
+                for side in sides[:2]:
                     run_once(side, task, paths, work, args.seeds[0], small)
             for i, seed in enumerate(args.seeds):
-                for side in (("ours", "seeds") if i % 2 == 0 else ("seeds", "ours")):
+                # rotate the order, so no side always runs first after a change of load
+                for side in sides[i % len(sides):] + sides[:i % len(sides)]:
                     r = run_once(side, task, paths, work, seed, args)
                     r["load_avg"] = round(os.getloadavg()[0], 2)
                     print(json.dumps(r), flush=True)
@@ -140,18 +146,17 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print("\n| task | side | wall s (mean +- sd) | metric (mean +- sd) | speed-up (mean wall ratio) | per-seed ratios |")
-    print("|---|---|---|---|---|---|")
+    print("\n| task | side | wall s (mean +- sd) | CPU s (mean +- sd) | metric (mean +- sd) | x seeds, wall | x seeds, CPU |")
+    print("|---|---|---|---|---|---|---|")
     for task in args.tasks:
-        rows = {s: [r for r in results if r["task"] == task and r["side"] == s] for s in ("seeds", "ours")}
-        by_seed = {s: {r["seed"]: r["wall_s"] for r in rows[s]} for s in rows}
-        ratios = [by_seed["seeds"][k] / by_seed["ours"][k] for k in by_seed["ours"] if k in by_seed["seeds"]]
-        mean_ratio = statistics.mean(r["wall_s"] for r in rows["seeds"]) / statistics.mean(r["wall_s"] for r in rows["ours"])
-        for side in ("seeds", "ours"):
-            walls = [r["wall_s"] for r in rows[side]]
-            metrics = [r["metric"] for r in rows[side]]
-            extra = (f"**{mean_ratio:.2f}x** | {', '.join(f'{x:.2f}' for x in ratios)}" if side == "ours" else "1.00 | ")
-            print(f"| {task} | {side} | {_ms(walls, 1)} | {_ms(metrics, 3)} | {extra} |")
+        rows = [r for r in results if r["task"] == task]
+        sides = list(dict.fromkeys(r["side"] for r in rows))
+        mean = {(s, k): statistics.mean(r[k] for r in rows if r["side"] == s) for s in sides for k in ("wall_s", "cpu_s")}
+        for side in sides:
+            mine = [r for r in rows if r["side"] == side]
+            ratio = {k: mean[("seeds", k)] / mean[(side, k)] for k in ("wall_s", "cpu_s")} if "seeds" in sides else {}
+            print(f"| {task} | {side} | {_ms([r['wall_s'] for r in mine], 1)} | {_ms([r['cpu_s'] for r in mine], 1)} | "
+                  f"{_ms([r['metric'] for r in mine], 3)} | {ratio.get('wall_s', float('nan')):.2f}x | {ratio.get('cpu_s', float('nan')):.2f}x |")
 
 
 if __name__ == "__main__":

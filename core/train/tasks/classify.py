@@ -69,7 +69,6 @@ def _features(examples: list[Any], tokenizer: Any, label2id: dict[str, int], lim
 
 
 def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_padding: bool = False) -> TaskBundle:
-    from sklearn.metrics import accuracy_score, f1_score
     from transformers import AutoModel, AutoModelForSequenceClassification
 
     d = cfg.data
@@ -109,9 +108,9 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
         return pad_batch(features, pad_id, limit if fixed_padding else None)
 
     def metrics(pred: Any) -> dict[str, float]:
-        y_pred = pred.predictions.argmax(-1)
-        return {"accuracy": float(accuracy_score(pred.label_ids, y_pred)),
-                "macro_f1": float(f1_score(pred.label_ids, y_pred, average="macro", zero_division=0))}
+        from core.train.tasks.metrics import accuracy_and_macro_f1
+
+        return accuracy_and_macro_f1(pred.label_ids, pred.predictions.argmax(-1))
 
     def save_final(folder: Path) -> None:
         model.save_pretrained(folder)

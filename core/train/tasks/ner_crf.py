@@ -103,8 +103,9 @@ def _features(examples: list[Any], tokenizer: Any, label2id: dict[str, int], lim
 
 
 def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_padding: bool = False) -> TaskBundle:
-    from seqeval.metrics import f1_score, precision_score, recall_score
     from transformers import AutoModel
+
+    from core.train.tasks.metrics import EntityScorer
 
     train, evals = load_split(cfg, preset_dir)
     tags = sorted({t for ex in train + evals for t in ex.labels}, key=lambda t: (t != "O", t[2:], t))
@@ -132,16 +133,10 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
         # Viterbi-decode on the device during evaluation so only tag ids travel to the metrics.
         return model.decode(logits, labels != -100)
 
+    scorer = EntityScorer(id2label)   # seqeval's entity P/R/F1, over all tokens at once
+
     def metrics(pred: Any) -> dict[str, float]:
-        paths, gold = pred.predictions, pred.label_ids
-        y_true, y_pred = [], []
-        for p_row, g_row in zip(paths, gold):
-            keep = g_row != -100
-            y_true.append([id2label[int(i)] for i in g_row[keep]])
-            y_pred.append([id2label.get(int(i), "O") for i in p_row[keep]])
-        return {"precision": precision_score(y_true, y_pred, zero_division=0),
-                "recall": recall_score(y_true, y_pred, zero_division=0),
-                "f1": f1_score(y_true, y_pred, zero_division=0)}
+        return scorer(pred.predictions, pred.label_ids)
 
     def save_final(folder: Path) -> None:
         model.save_pretrained(folder)
