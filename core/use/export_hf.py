@@ -154,6 +154,18 @@ def export_hf(source: ExportSource, dest: Path, dtype: str | None, job: Job,
         details = export_merged(source, dest, dtype, Job(progress=job.within(0.0, 0.9), cancelled=job.cancelled),
                                 available_ram)
         extra.update(details)
+    elif source.task in ("ner", "classify") and source.resolved is not None:
+        # Checkpoints of our own heads hold only the weights; core/use/load.py rebuilds the model with its
+        # labels, and save_pretrained writes config.json (id2label), the weights and laptune_head.json.
+        from core.use.load import load_for_inference
+
+        job.step(0.1, f"loading {source.folder.name}")
+        loaded = load_for_inference(source.resolved, "cpu")
+        job.step(0.6, "saving the model folder")
+        loaded.model.save_pretrained(dest)
+        loaded.tokenizer.save_pretrained(dest)
+        extra["custom_head"] = (dest / "laptune_head.json").exists()
+        extra["dtype"] = "float32"
     else:
         job.step(0.1, f"copying {source.folder.name}")
         copy_model_files(source.folder, dest, job)
@@ -163,8 +175,6 @@ def export_hf(source: ExportSource, dest: Path, dtype: str | None, job: Job,
                 if (tok / f).exists() and not (dest / f).exists():
                     shutil.copy2(tok / f, dest / f)
         extra["custom_head"] = (dest / "laptune_head.json").exists()
-        if source.task == "ner":
-            extra["custom_head"] = True
         config = dest / "config.json"
         if config.exists():
             data = json.loads(config.read_text(encoding="utf-8"))
