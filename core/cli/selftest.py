@@ -11,7 +11,8 @@ the first thing a frozen build misses), the app's own files and data folder, the
 CUDA torch and bitsandbytes' native library ("not available" passes on a machine without an NVIDIA
 GPU; a GPU the driver sees but torch or bitsandbytes cannot use fails), every preset, the demo
 preset trained a few steps and stopped at a checkpoint, that checkpoint resumed to the end, one text
-predicted with the trained demo (core/use), and the main window built (offscreen where there is
+predicted with the trained demo (core/use), the demo exported to an hf folder and reloaded by plain
+transformers, llama.cpp's GGUF converter package loaded and quantising, and the main window built (offscreen where there is
 no display) and rendered without being shown.
 
 Nothing here touches the network (HF_HUB_OFFLINE=1) and runs go to a temporary folder. core never
@@ -347,6 +348,45 @@ def check_predict(ctx: Context) -> str:
     return f"{resolved.describe()}: '今天天气很好' -> {result['label']} ({probs[result['label']]:.2f})"
 
 
+def check_export(ctx: Context) -> str:
+    """The trained demo exported as `laptune export RUN_DIR --format hf` does, then loaded back with plain
+    transformers (no LapTune code) and one text classified; the model card is there."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from core.use.export import ExportRequest, export
+
+    if ctx.run_dir is None or not (ctx.run_dir / "final").is_dir():
+        raise CheckFailed("nothing to export: the demo run did not finish")
+    result = export(ExportRequest(run_dir=ctx.run_dir, format="hf", out=ctx.work / "demo-hf"))
+    card = result.out / "README.md"
+    if not card.exists() or "## Metrics per checkpoint" not in card.read_text(encoding="utf-8"):
+        raise CheckFailed(f"the export has no model card with metrics: {card}")
+    model = AutoModelForSequenceClassification.from_pretrained(result.out).eval()
+    tokenizer = AutoTokenizer.from_pretrained(result.out)
+    with torch.no_grad():
+        label = model.config.id2label[int(model(**tokenizer("今天天气很好", return_tensors="pt")).logits.argmax(-1))]
+    return f"hf folder with model card in {result.seconds:.1f} s, reloaded by transformers: '今天天气很好' -> {label}"
+
+
+def check_gguf_converter(ctx: Context) -> str:
+    """llama.cpp's converter package (collected by the spec) imports, knows the GGUF families the app
+    exports and quantises to Q8_0 with its own gguf module: the GGUF export needs nothing else."""
+    import numpy as np
+
+    from core.use.export_gguf import _converter
+
+    gguf, (_, _, _, get_model_class) = _converter()
+    archs = [gguf.MODEL_ARCH_NAMES[get_model_class(a, mmproj=False).model_arch]
+             for a in ("LlamaForCausalLM", "Qwen2ForCausalLM")]
+    block = np.linspace(-1, 1, 64, dtype=np.float32).reshape(2, 32)
+    back = gguf.quants.dequantize(gguf.quants.quantize(block, gguf.GGMLQuantizationType.Q8_0), gguf.GGMLQuantizationType.Q8_0)
+    error = float(np.abs(back - block).max())
+    if error > 0.01:
+        raise CheckFailed(f"Q8_0 round trip is off by {error}")
+    return f"converter for {', '.join(archs)}; Q8_0 round trip max error {error:.4f}"
+
+
 def check_main_window(ctx: Context) -> str:
     if ctx.build_window is None:
         raise CheckFailed("no main-window builder was passed in: the entry point must call core.cli.main.main(..., "
@@ -380,6 +420,8 @@ CHECKS: tuple[tuple[str, Callable[[Context], str]], ...] = (
     ("train demo", check_train),
     ("resume checkpoint", check_resume),
     ("predict demo", check_predict),
+    ("export demo", check_export),
+    ("gguf converter", check_gguf_converter),
     ("main window", check_main_window),
 )
 
