@@ -6,6 +6,7 @@
     laptune compare RUN_DIR [--a N] [--b N] [--text "..."]          two checkpoints side by side + every
                                                                     checkpoint's eval metrics
     laptune evaluate RUN_DIR --benchmark ifeval [--checkpoints all|best|N,M] [--limit N] [--prompts FILE]
+                                                                    lm-eval's IFEval checkers; Ctrl-C cancels
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Any, TextIO
 
 EXIT_OK, EXIT_BAD, EXIT_USAGE = 0, 1, 2
@@ -202,8 +204,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     a, b = args.a or a_default, args.b or b_default
     texts = list(args.text or [])
     if args.file:
-        from pathlib import Path
-
         texts += [line.strip() for line in Path(args.file).read_text(encoding="utf-8").splitlines() if line.strip()]
     pairs = answer_side_by_side(args.path, a, b, texts, device=pick_device(args.device),
                                 max_new_tokens=args.max_new_tokens) if texts else []
@@ -219,6 +219,54 @@ def cmd_compare(args: argparse.Namespace) -> int:
             print(f"> {text}")
             print(f"  A: {short_result(table.task, ra)}")
             print(f"  B: {short_result(table.task, rb)}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- evaluate
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from core.use.evaluate import HEADLINE, METRICS, evaluate_run
+
+    if args.benchmark != "ifeval":
+        print(f"error: unknown benchmark {args.benchmark!r} (available: ifeval)", file=sys.stderr)
+        return EXIT_USAGE
+    cancelled = threading.Event()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: cancelled.set())
+    started = time.monotonic()
+
+    def progress(name: str, done: int, total: int) -> None:
+        width = 30
+        bar = "#" * round(width * done / max(total, 1))
+        sys.stderr.write(f"\r  {name:18s} [{bar:{width}s}] {done}/{total}  {time.monotonic() - started:.0f} s")
+        sys.stderr.flush()
+        if done == total:
+            sys.stderr.write("\n")
+
+    try:
+        results = evaluate_run(args.path, checkpoints=args.checkpoints, limit=args.limit, prompts_file=args.prompts,
+                               device=pick_device(args.device), max_new_tokens=args.max_new_tokens, progress=progress,
+                               should_stop=cancelled.is_set)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if args.json:
+        _print_json(results)
+    else:
+        scores = results["checkpoints"]
+        best = max(scores, key=lambda n: scores[n][HEADLINE]) if scores else None
+        print(f"IFEval ({results['n_prompts']} prompts from {results['prompts']}; scored by lm-eval's checkers"
+              f"{', untrained Punkt' if results.get('punkt') == 'untrained' else ''})")
+        print(f"  {'checkpoint':18s}" + "".join(f"{m.replace('_acc', ''):>20s}" for m in METRICS))
+        for name, row in scores.items():
+            print(f"{'+' if name == best else ' '} {name:18s}" + "".join(f"{row[m]:20.2%}" for m in METRICS))
+        print(f"+ best by {HEADLINE}; results in {Path(args.path) / 'evaluations' / 'ifeval.json'}")
+    if results.get("cancelled"):
+        print("cancelled: the checkpoints finished before are saved", file=sys.stderr)
+        return 130
     return EXIT_OK
 
 
@@ -260,3 +308,14 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--device", default="auto")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("evaluate", help="score a run's checkpoints on a benchmark (IFEval, with lm-eval's checkers)")
+    p.add_argument("path", metavar="RUN_DIR")
+    p.add_argument("--benchmark", default="ifeval", help="ifeval")
+    p.add_argument("--checkpoints", default="best", help="all, best, latest, final or steps N,M (default best)")
+    p.add_argument("--limit", type=int, help="only the first N prompts (quicker, less exact)")
+    p.add_argument("--prompts", help="a local JSONL file in google/IFEval's format (default: download google/IFEval)")
+    p.add_argument("--max-new-tokens", type=int, default=1280, help="longest answer (IFEval's own setting: 1280)")
+    p.add_argument("--device", default="auto")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_evaluate)
