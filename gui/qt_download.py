@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from gui.qt_text import tr   # module-level strings: the empty context, as lupdate files them
 
@@ -94,6 +94,19 @@ class DownloadPanel(QWidget):
         self.sourceCombo.setToolTip(self.tr("In mainland China huggingface.co is often unreachable: choose hf-mirror.com "
                                             "or ModelScope. The choice is remembered."))
         row.addWidget(self.sourceCombo, 1)
+        self.endpointEdit = QLineEdit()
+        self.endpointEdit.setObjectName("mirrorEndpoint")
+        self.endpointEdit.setPlaceholderText("https://hf-mirror.com")
+        self.endpointEdit.setToolTip(self.tr("The mirror's address (any server speaking the Hugging Face hub's API)."))
+        row.addWidget(self.endpointEdit, 1)
+        layout.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Hub token")))
+        self.tokenEdit = QLineEdit()
+        self.tokenEdit.setObjectName("hubToken")
+        self.tokenEdit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.tokenEdit.setPlaceholderText(self.tr("only for gated models; saved for you only, never in run folders"))
+        row.addWidget(self.tokenEdit, 1)
         layout.addLayout(row)
         self.stateLabel = QLabel()
         self.stateLabel.setObjectName("downloadState")
@@ -116,6 +129,8 @@ class DownloadPanel(QWidget):
         self.cancelButton.clicked.connect(self.cancel)
         self._load_source()
         self.sourceCombo.currentIndexChanged.connect(self._source_changed)
+        self.endpointEdit.editingFinished.connect(self._endpoint_changed)
+        self.tokenEdit.editingFinished.connect(self._token_changed)
         self._show_idle()
         self.setVisible(False)
 
@@ -123,8 +138,13 @@ class DownloadPanel(QWidget):
     def _load_source(self) -> None:
         from core.config.user_settings import load_user_settings
 
-        index = self.sourceCombo.findData(load_user_settings().hub_source)
+        settings = load_user_settings()
+        index = self.sourceCombo.findData(settings.hub_source)
         self.sourceCombo.setCurrentIndex(max(0, index))
+        self.endpointEdit.setText(settings.hub_endpoint)
+        self.endpointEdit.setVisible(settings.hub_source == "mirror")
+        if settings.hub_token:
+            self.tokenEdit.setPlaceholderText(self.tr("a token is saved (type a new one to replace it)"))
 
     @Slot(int)
     def _source_changed(self, _index: int) -> None:
@@ -133,6 +153,34 @@ class DownloadPanel(QWidget):
         settings = load_user_settings()
         settings.hub_source = self.sourceCombo.currentData()
         save_user_settings(settings)
+        self.endpointEdit.setVisible(settings.hub_source == "mirror")
+        if self.repo_id:
+            self.set_model(self.repo_id)
+
+    @Slot()
+    def _endpoint_changed(self) -> None:
+        from core.config.user_settings import load_user_settings, save_user_settings
+
+        settings = load_user_settings()
+        if settings.hub_endpoint != self.endpointEdit.text().strip():
+            settings.hub_endpoint = self.endpointEdit.text().strip()
+            save_user_settings(settings)
+            if self.repo_id:
+                self.set_model(self.repo_id)
+
+    @Slot()
+    def _token_changed(self) -> None:
+        """Saved in the user's settings file (owner-only); the field is cleared so the token is not kept on screen."""
+        from core.config.user_settings import load_user_settings, save_user_settings
+
+        token = self.tokenEdit.text().strip()
+        if not token:
+            return
+        settings = load_user_settings()
+        settings.hub_token = token
+        save_user_settings(settings)
+        self.tokenEdit.clear()
+        self.tokenEdit.setPlaceholderText(self.tr("a token is saved (type a new one to replace it)"))
         if self.repo_id:
             self.set_model(self.repo_id)
 
@@ -140,8 +188,9 @@ class DownloadPanel(QWidget):
         from core.hub import resolve_source
 
         kind = self.sourceCombo.currentData()
+        endpoint = self.endpointEdit.text().strip() if kind == "mirror" else None
         # HF_ENDPOINT (or .env) set to a mirror or a proxy is respected when Hugging Face is chosen.
-        return resolve_source(kind)
+        return resolve_source(kind, endpoint or None)
 
     # ------------------------------------------------------------ state
     def _show_idle(self) -> None:

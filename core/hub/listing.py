@@ -109,7 +109,7 @@ def translate_error(repo_id: str, source: Source, exc: BaseException) -> HubErro
         has = "the token given has no access" if source.token else "no token was given"
         return HubError(f"'{repo_id}' is gated: its authors ask you to accept their terms first, and {has}",
                         fix=f"accept the terms at {source.endpoint}/{repo_id} with your account, then give a read token "
-                            "(HF_TOKEN=..., `hf auth login`, or Settings > Hub token in the app)")
+                            "(HF_TOKEN=..., `hf auth login`, `laptune models login`, or the Hub token field on the wizard's model page)")
     if isinstance(exc, RevisionNotFoundError):
         return HubError(f"'{repo_id}' has no revision by that name on {source.label}",
                         fix="leave --revision out (main), or give a branch, tag or commit that exists")

@@ -310,7 +310,7 @@ def run(config: RunConfig, emit: Emit | None = None, control: Control | None = N
     if probe:
         from core.train.probe import run_probe
 
-        result = run_probe(config, preset_dir, session.log, hardware=hardware)
+        result = run_probe(session._fetch_model(config), preset_dir, session.log, hardware=hardware)   # download first
         if result.batch_size and result.batch_size != config.training.batch_size:
             session.log(Backoff(reason="probe", changes={"batch_size": [config.training.batch_size, result.batch_size],
                                                          "grad_accum": [config.training.grad_accum, result.grad_accum]},

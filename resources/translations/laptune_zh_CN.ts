@@ -1286,59 +1286,80 @@
         <translation>在中国大陆常常无法访问 huggingface.co：请选择 hf-mirror.com 或 ModelScope（魔搭）。选择会被记住。</translation>
     </message>
     <message>
+        <location filename="../../gui/qt_download.py" line="100"/>
+        <source>The mirror&apos;s address (any server speaking the Hugging Face hub&apos;s API).</source>
+        <translation>镜像地址（任何提供 Hugging Face hub 相同接口的服务器）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="104"/>
+        <source>Hub token</source>
+        <translation>Hub 访问令牌</translation>
+    </message>
+    <message>
         <location filename="../../gui/qt_download.py" line="108"/>
+        <source>only for gated models; saved for you only, never in run folders</source>
+        <translation>仅受限（gated）模型需要；只保存给你本人，绝不写入运行文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="121"/>
         <source>Download now</source>
         <translation>立即下载</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="110"/>
+        <location filename="../../gui/qt_download.py" line="123"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="171"/>
-        <location filename="../../gui/qt_download.py" line="195"/>
-        <location filename="../../gui/qt_download.py" line="258"/>
+        <location filename="../../gui/qt_download.py" line="147"/>
+        <location filename="../../gui/qt_download.py" line="183"/>
+        <source>a token is saved (type a new one to replace it)</source>
+        <translation>已保存令牌（输入新的即可替换）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_download.py" line="220"/>
+        <location filename="../../gui/qt_download.py" line="244"/>
+        <location filename="../../gui/qt_download.py" line="307"/>
         <source>In cache: {path}</source>
         <translation>已在缓存中：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="173"/>
+        <location filename="../../gui/qt_download.py" line="222"/>
         <source>Not in the cache; asking {source} for its size...</source>
         <translation>不在缓存中；正在向 {source} 查询大小……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="191"/>
+        <location filename="../../gui/qt_download.py" line="240"/>
         <source>Cannot get its size: {why}</source>
         <translation>无法获取大小：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="197"/>
+        <location filename="../../gui/qt_download.py" line="246"/>
         <source>To download: {size} from {source}</source>
         <translation>需要下载：{size}，来源 {source}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="199"/>
+        <location filename="../../gui/qt_download.py" line="248"/>
         <source>(continues an earlier download of {total})</source>
         <translation>（继续之前未完成的下载，共 {total}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="219"/>
+        <location filename="../../gui/qt_download.py" line="268"/>
         <source>Starting the download from {source}...</source>
         <translation>正在开始从 {source} 下载……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="239"/>
+        <location filename="../../gui/qt_download.py" line="288"/>
         <source>Cancelling...</source>
         <translation>正在取消……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="253"/>
+        <location filename="../../gui/qt_download.py" line="302"/>
         <source>Download cancelled; it continues where it stopped next time.</source>
         <translation>下载已取消；下次会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="267"/>
+        <location filename="../../gui/qt_download.py" line="316"/>
         <source>Download failed: {why}</source>
         <translation>下载失败：{why}</translation>
     </message>

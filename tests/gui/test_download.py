@@ -87,3 +87,66 @@ def test_gated_model_failure_is_shown_without_the_token(qtbot, hub):
     panel.set_model("meta/gated")
     qtbot.waitUntil(lambda: "Cannot get its size" in panel.stateLabel.text(), timeout=10000)
     assert "gated" in panel.stateLabel.text()
+
+
+def test_token_field_saves_owner_only_and_never_shows_it(qtbot, hub):
+    import os
+    import stat
+
+    from core.config.user_settings import load_user_settings, settings_path
+
+    panel = _panel(qtbot)
+    panel.tokenEdit.setText(hub.state.token)
+    panel.tokenEdit.editingFinished.emit()
+    assert load_user_settings().hub_token == hub.state.token
+    assert stat.S_IMODE(os.stat(settings_path()).st_mode) == 0o600
+    assert panel.tokenEdit.text() == "" and "saved" in panel.tokenEdit.placeholderText()
+    hub.state.add(FakeRepo("meta/gated", {"config.json": b"{}", "model.safetensors": b"w" * 4096}, gated=True))
+    panel.set_model("meta/gated")   # the saved token opens the gated repo
+    qtbot.waitUntil(lambda: "To download" in panel.stateLabel.text(), timeout=10000)
+    assert hub.state.token not in panel.stateLabel.text()
+
+
+def test_mirror_address_field_is_used_and_remembered(qtbot, hub, monkeypatch):
+    from core.config.user_settings import load_user_settings
+
+    monkeypatch.delenv("HF_ENDPOINT")
+    hub.state.add(FakeRepo("org/m", {"config.json": b"{}", "model.safetensors": b"w" * 4096}))
+    panel = _panel(qtbot)
+    panel.sourceCombo.setCurrentIndex(panel.sourceCombo.findData("mirror"))
+    assert not panel.endpointEdit.isHidden()
+    panel.endpointEdit.setText(hub.url)
+    panel.endpointEdit.editingFinished.emit()
+    assert load_user_settings().hub_endpoint == hub.url
+    panel.set_model("org/m")
+    qtbot.waitUntil(lambda: "To download" in panel.stateLabel.text(), timeout=10000)
+    assert hub.url.split("//")[1] in panel.stateLabel.text()
+
+
+def test_wizard_model_page_shows_cache_state_and_size(make_window, qtbot, hub):
+    from core.hub import Source, get_model
+
+    hub.state.add(FakeRepo("org/tiny", {"config.json": b'{"model_type": "bert"}', "model.safetensors": b"w" * 3_000_000}))
+    window = make_window("cpu-only")
+    window.open_wizard()
+    wizard = window.wizard
+    wizard.currentPage().customise.setChecked(True)   # through every page rather than straight to the review
+    for _ in range(4):
+        if wizard.currentPage().objectName() == "taskModelPage":
+            break
+        wizard.next()
+    page = wizard.currentPage()
+    assert page.objectName() == "taskModelPage"
+    page.downloadPanel.sourceCombo.setCurrentIndex(page.downloadPanel.sourceCombo.findData("hf"))
+    page.modelEdit.setText("org/tiny")
+    page.modelEdit.editingFinished.emit()
+    panel = page.downloadPanel
+    assert not panel.isHidden()
+    qtbot.waitUntil(lambda: "To download: 3.0 MB from 127.0.0.1" in panel.stateLabel.text(), timeout=10000)
+    get_model("org/tiny", source=Source("hf", hub.url))
+    page.modelEdit.editingFinished.emit()
+    assert "In cache" in panel.stateLabel.text()
+    page.modelEdit.setText("resources/demo/bert-tiny")   # a folder: the panel hides
+    page.modelEdit.editingFinished.emit()
+    assert panel.isHidden()
+    wizard.reject()
