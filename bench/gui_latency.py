@@ -7,7 +7,8 @@ then a run through the real bridge (RunController, worker QThread) whose job emi
 --real the job is the CPU demo training instead (slower event rate, but real torch work competing for
 the GIL). Before a --real run the app's background preload of torch & co. (gui/qt_preload.py) runs and is
 measured on its own line; --no-preload leaves the imports to the run's worker thread, as before.
-Run: QT_QPA_PLATFORM=offscreen python bench/gui_latency.py [--seconds 10] [--real [--steps 80] [--trace F] | --idle] [--no-preload]
+With --download MB the wizard's Download now panel fetches an MB-sized model from a local hub instead of a run.
+Run: QT_QPA_PLATFORM=offscreen python bench/gui_latency.py [--seconds 10] [--real [--steps 80] [--trace F] | --idle | --download MB] [--no-preload]
 """
 from __future__ import annotations
 
@@ -84,6 +85,61 @@ def fill(plots, t0: float, first_step: int = 1) -> None:
     plots.refresh()
 
 
+SERVER = """
+import os, sys, time
+from tests.hubserver import FakeRepo, HubServer
+with HubServer() as server:
+    server.state.add(FakeRepo("bench/model", {"config.json": b"{}", "model.safetensors": os.urandom(int(sys.argv[1]) << 20)}))
+    print(server.url, flush=True)
+    time.sleep(3600)
+"""
+
+
+def download_mode(app, window, measure, mb: int) -> int:
+    """The download panel of the wizard's model page fetching an MB-sized model over HTTP on a worker thread
+    (hashing as it streams), with the window's plots full: the GUI thread only updates a label and a bar."""
+    from huggingface_hub import constants
+
+    from gui.qt_download import DownloadPanel
+
+    import subprocess
+
+    home = tempfile.mkdtemp(prefix="laptune-bench-dl-")
+    os.environ.update({"HF_HOME": home, "HF_HUB_OFFLINE": "0"})
+    constants.HF_HUB_OFFLINE = False
+    # The hub runs in its own process, as a real one would: not competing with the GUI thread for the GIL.
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(mb)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        os.environ["HF_ENDPOINT"] = server.stdout.readline().strip()
+        panel = DownloadPanel()
+        panel.sourceCombo.setCurrentIndex(panel.sourceCombo.findData("hf"))
+        panel.show()
+        panel.set_model("bench/model")
+        while "To download" not in panel.stateLabel.text():
+            app.processEvents()
+            time.sleep(0.01)
+        started = time.monotonic()
+        panel.start_download()
+        gaps = measure(lambda: panel.busy())
+        seconds = time.monotonic() - started
+        for _ in range(50):   # the worker's last queued signal
+            app.processEvents()
+            time.sleep(0.002)
+        done = "In cache" in panel.stateLabel.text()
+        if not done:
+            print(panel.stateLabel.text())
+        panel.close()
+    finally:
+        server.kill()
+    window.close()
+    gaps.sort()
+    over = sum(1 for g in gaps if g > 50)
+    print(f"download of {mb} MB through the wizard's panel in {seconds:.1f} s ({'complete' if done else 'NOT complete'}): "
+          f"event-loop stall p50 {statistics.median(gaps):.1f} ms, p99 {gaps[int(0.99 * (len(gaps) - 1))]:.1f} ms, "
+          f"max {gaps[-1]:.1f} ms, {over} of {len(gaps)} ticks late by > 50 ms (target: none)")
+    return 0 if over == 0 and done else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -92,6 +148,8 @@ def main() -> int:
     parser.add_argument("--trace", help="with --real: replay this sensor trace (e.g. tests/fixtures/traces/hot_gpu_fast.jsonl: "
                         "the guard pauses and resumes the run)")
     parser.add_argument("--idle", action="store_true", help="no run: the event loop's lateness with the full plots idle")
+    parser.add_argument("--download", type=int, metavar="MB",
+                        help="no run: the wizard's Download now of an MB-sized model from a local hub (tests/hubserver.py)")
     parser.add_argument("--no-preload", action="store_true",
                         help="start the run without the app's background preload of torch & co. (the worker imports them)")
     args = parser.parse_args()
@@ -152,6 +210,8 @@ def main() -> int:
         preload_gaps = measure(lambda: thread is not None and thread.is_alive())
         preload_s = time.monotonic() - t_pre
 
+    if args.download:
+        return download_mode(app, window, measure, args.download)
     if args.idle:
         started = time.monotonic()
         gaps = measure(lambda: time.monotonic() - started < args.seconds)
