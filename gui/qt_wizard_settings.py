@@ -457,21 +457,18 @@ class ReviewPage(QWizardPage):
         """Model and its source, data and counts, epochs and steps, effective batch, memory and time, guard."""
         from html import escape
 
-        from core.memory.model_arch import ModelConfigError, load_model_config
-        from core.train.modeling import ModelError, resolve_model_path
+        from core.hub import find_cached, is_hub_id
         from gui.qt_core_text import core_text
 
         cfg = resolved.config
         base = resolved.preset_path.parent if resolved.preset_path else None
-        try:
-            load_model_config(resolve_model_path(cfg.model.name_or_path, base), cfg.model.config_file)
-            readable = True
-        except (ModelError, ModelConfigError, OSError, ValueError):
-            readable = False
-        local = Path(str(cfg.model.name_or_path)).exists() or (base is not None and (base / cfg.model.name_or_path).exists())
-        where = (self.tr("a folder on this computer") if readable and local
-                 else self.tr("in the local cache") if readable
-                 else self.tr("from the Hugging Face hub when training starts (needs internet, or a mirror)"))
+        name = str(cfg.model.name_or_path)
+        if not is_hub_id(name, base):
+            where = self.tr("a folder on this computer")
+        elif find_cached(name) is not None:
+            where = self.tr("in the local cache")
+        else:
+            where = self.tr("from the Hugging Face hub when training starts (needs internet, or a mirror)")
         rows = [(self.tr("Preset"), f"{escape(self.wiz.preset or '')} — {escape(core_text(cfg.description))}"),
                 (self.tr("Model"), f"{escape(Path(str(cfg.model.name_or_path)).name or str(cfg.model.name_or_path))} "
                                    f"({where})")]

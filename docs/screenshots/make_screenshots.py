@@ -1,4 +1,5 @@
-"""Screenshots of the app at 1366x768 for the README: each wizard page and a run in progress, in English and Chinese.
+"""Screenshots of the app at 1366x768 for the README: the data-first start page and its short review, each
+wizard page and a run in progress, in English and Chinese.
 
 Run under a display (a real one or Xvfb):
     xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python docs/screenshots/make_screenshots.py
@@ -51,6 +52,20 @@ def shoot(language: str) -> None:
     window.show()
     pump(2.5)
     window.grab().save(str(HERE / f"main-idle-{suffix}.png"))
+    # A new run starts from the data: the start page with a file, then Next straight to the short review.
+    window.open_wizard(initial_data=str(ROOT / "resources" / "demo" / "cls_train.csv"))
+    wizard = window.wizard
+    wizard.setStartId(wizard.start_id)
+    wizard.restart()
+    wizard.move(200, 40)
+    wait_for(lambda: wizard.startPage.report is not None, 30)
+    pump(0.6)
+    wizard.grab().save(str(HERE / f"wizard-0-start-{suffix}.png"))
+    wizard.next()
+    pump(0.6)
+    wizard.grab().save(str(HERE / f"wizard-0-review-{suffix}.png"))
+    wizard.reject()
+    pump(0.5)
     window.open_wizard()
     wizard = window.wizard
     wizard.move(200, 40)

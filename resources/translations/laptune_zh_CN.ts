@@ -994,12 +994,12 @@
     <message>
         <location filename="../../gui/qt_core_text.py" line="141"/>
         <source>RAM{pad}{a} of {b} GiB available</source>
-        <translation>内存{pad}可用 {a} / {b} GiB</translation>
+        <translation>内存{pad}{a} / {b} GiB 可用</translation>
     </message>
     <message>
         <location filename="../../gui/qt_core_text.py" line="142"/>
         <source>Swap{pad}{a} of {b} GiB used</source>
-        <translation>交换{pad}已用 {a} / {b} GiB</translation>
+        <translation>交换{pad}{a} / {b} GiB 已用</translation>
     </message>
     <message>
         <location filename="../../gui/qt_core_text.py" line="143"/>
@@ -2121,88 +2121,88 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>隐藏全部设置</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="472"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="467"/>
         <source>a folder on this computer</source>
         <translation>本机上的文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="473"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="469"/>
         <source>in the local cache</source>
         <translation>本地缓存中</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="474"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="471"/>
         <source>from the Hugging Face hub when training starts (needs internet, or a mirror)</source>
         <translation>训练开始时从 Hugging Face Hub 下载（需要联网或镜像）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="475"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="472"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="476"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="473"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="481"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="478"/>
         <source>{n} examples ({shape})</source>
         <translation>{n} 条样本（{shape}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="482"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="479"/>
         <source>evaluation: {file}</source>
         <translation>评估：{file}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="483"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="480"/>
         <source>evaluation: {pct} % held out</source>
         <translation>评估：留出 {pct} %</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="484"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="481"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="486"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="483"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="486"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="483"/>
         <source>{epochs:g} epochs, effective batch {eff} ({b} × {acc} accumulation)</source>
         <translation>{epochs:g} 轮，有效批大小 {eff}（{b} × {acc} 累积）</translation>
     </message>
     <message>
+        <location filename="../../gui/qt_wizard_settings.py" line="488"/>
         <location filename="../../gui/qt_wizard_settings.py" line="491"/>
-        <location filename="../../gui/qt_wizard_settings.py" line="494"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="492"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="489"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="494"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="491"/>
         <source>estimate unavailable: {error}</source>
         <translation>无法估算：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="496"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="493"/>
         <source>on: pause at GPU {t} °C, RAM {ram} %, VRAM {vram} %; save and stop at battery {bat} %</source>
         <translation>开启：GPU {t} °C、内存 {ram} %、显存 {vram} % 时暂停；电量低于 {bat} % 时保存并停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="498"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="495"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="499"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="496"/>
         <source>Guard</source>
         <translation>守护</translation>
     </message>

@@ -93,6 +93,7 @@ def test_four_clicks_from_a_data_file_to_a_guarded_run(make_window, qtbot, tmp_p
     assert review.objectName() == "reviewPage"
     summary = review.summary.text()
     assert "480 examples" in summary and "effective batch" in summary and "pause at GPU" in summary
+    assert "bert-tiny (a folder on this computer)" in summary
     assert not review.configView.isVisible() and "ner." not in review.configView.toPlainText()
     assert "classify." in review.configView.toPlainText()
     click(wizard.button(QWizard.WizardButton.FinishButton))
