@@ -34,7 +34,7 @@ class ChatSession:
         self.max_new_tokens = max_new_tokens
         self.temperature = temperature
         self.history: list[dict[str, str]] = []
-        self.first_token_seconds: float | None = None   # of the last reply
+        self.first_token_seconds: float | None = None   # of the last reply: message sent -> first token generated
         self.last_tokens = 0
         self._stop = threading.Event()
 
@@ -74,9 +74,12 @@ class ChatSession:
         stop_flag = self._stop
         counter = {"n": 0}
 
-        class _Stop(StoppingCriteria):
+        timing: dict[str, float] = {}
+
+        class _Stop(StoppingCriteria):   # called once per generated token: counts them and times the first
             def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
                 counter["n"] += 1
+                timing.setdefault("first", time.perf_counter())
                 return torch.full((input_ids.shape[0],), stop_flag.is_set(), dtype=torch.bool, device=input_ids.device)
 
         failure: list[BaseException] = []
@@ -101,14 +104,14 @@ class ChatSession:
             for piece in streamer:
                 if not piece:
                     continue
-                if self.first_token_seconds is None:
-                    self.first_token_seconds = time.perf_counter() - started
                 pieces.append(piece)
                 yield piece
         finally:
             self._stop.set()      # a caller that stops reading also stops the generation
             thread.join()
             self.last_tokens = counter["n"]
+            if "first" in timing:   # the first token generated (the streamer holds text back until a word ends)
+                self.first_token_seconds = timing["first"] - started
         if failure:
             raise UseError(f"generation failed: {type(failure[0]).__name__}: {failure[0]}",
                            fix="try a shorter message or fewer new tokens") from failure[0]
