@@ -60,6 +60,23 @@ def download_text(event: Any) -> str:
         total=fmt_bytes(event.bytes_total), speed=speed, eta=fmt_eta(event.eta_s))
 
 
+def run_download_bar() -> QProgressBar:
+    """The main window's bar for a run's download phase, under the status line; hidden otherwise."""
+    bar = QProgressBar()
+    bar.setObjectName("runDownloadBar")
+    bar.setRange(0, 1000)
+    bar.setTextVisible(False)
+    bar.setMaximumHeight(10)
+    bar.setVisible(False)
+    return bar
+
+
+def update_run_download_bar(bar: QProgressBar, event: Any) -> None:
+    bar.setVisible(event.status in ("downloading", "verifying"))
+    if event.bytes_total:
+        bar.setValue(int(1000 * event.bytes_done / event.bytes_total))
+
+
 class _Bridge(QObject):
     status = Signal(int, object)      # (request number, model_status dict or an error string)
     progress = Signal(object)         # a Download event

@@ -65,6 +65,10 @@ def build_layout(self: Any) -> None:
     self.statusLine.setWordWrap(True)
     self.statusLine.setStyleSheet("font-size: 11pt; font-weight: bold; padding: 2px;")
     rv.addWidget(self.statusLine)
+    from gui.qt_download import run_download_bar   # the run's download phase (Stop cancels it)
+
+    self.downloadBar = run_download_bar()
+    rv.addWidget(self.downloadBar)
     self.plotHost = QWidget()
     self.plotLayout = QVBoxLayout(self.plotHost)
     self.plotLayout.setContentsMargins(0, 0, 0, 0)

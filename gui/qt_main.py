@@ -345,8 +345,9 @@ class MainWindow(QMainWindow):
         elif kind == "status":
             self._status(event)
         elif kind == "download":   # the run's download phase; the Stop button cancels it
-            from gui.qt_download import download_text
+            from gui.qt_download import download_text, update_run_download_bar
 
+            update_run_download_bar(self.downloadBar, event)
             self.set_status(download_text(event))
 
     def _progress(self, event: Any) -> None:

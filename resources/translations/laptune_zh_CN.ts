@@ -285,7 +285,7 @@
     </message>
     <message>
         <location filename="../../gui/qt_layout.py" line="36"/>
-        <location filename="../../gui/qt_layout.py" line="88"/>
+        <location filename="../../gui/qt_layout.py" line="92"/>
         <source>New run...</source>
         <translation>新建训练...</translation>
     </message>
@@ -311,13 +311,13 @@
     </message>
     <message>
         <location filename="../../gui/qt_layout.py" line="38"/>
-        <location filename="../../gui/qt_layout.py" line="88"/>
+        <location filename="../../gui/qt_layout.py" line="92"/>
         <source>Resume from checkpoint...</source>
         <translation>从检查点继续...</translation>
     </message>
     <message>
         <location filename="../../gui/qt_layout.py" line="38"/>
-        <location filename="../../gui/qt_layout.py" line="89"/>
+        <location filename="../../gui/qt_layout.py" line="93"/>
         <source>Open run...</source>
         <translation>打开训练...</translation>
     </message>
@@ -357,42 +357,42 @@
         <translation>查看以前训练的曲线</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_layout.py" line="71"/>
+        <location filename="../../gui/qt_layout.py" line="75"/>
         <source>Loading plots...</source>
         <translation>正在加载曲线...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_layout.py" line="84"/>
+        <location filename="../../gui/qt_layout.py" line="88"/>
         <source>Ready. Click New run... to choose what to train, or open a past run.</source>
         <translation>就绪。点击“新建训练...”选择要训练的内容，或打开以前的训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_layout.py" line="87"/>
+        <location filename="../../gui/qt_layout.py" line="91"/>
         <source>&amp;Run</source>
         <translation>训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_layout.py" line="89"/>
+        <location filename="../../gui/qt_layout.py" line="93"/>
         <source>Refresh run history</source>
         <translation>刷新训练记录</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_layout.py" line="94"/>
+        <location filename="../../gui/qt_layout.py" line="98"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_layout.py" line="97"/>
+        <location filename="../../gui/qt_layout.py" line="101"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_layout.py" line="106"/>
+        <location filename="../../gui/qt_layout.py" line="110"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_layout.py" line="107"/>
+        <location filename="../../gui/qt_layout.py" line="111"/>
         <source>Where is the log file?</source>
         <translation>日志文件在哪里？</translation>
     </message>
@@ -1276,90 +1276,90 @@
 <context>
     <name>DownloadPanel</name>
     <message>
-        <location filename="../../gui/qt_download.py" line="89"/>
+        <location filename="../../gui/qt_download.py" line="106"/>
         <source>Get models from</source>
         <translation>模型来源</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="94"/>
+        <location filename="../../gui/qt_download.py" line="111"/>
         <source>In mainland China huggingface.co is often unreachable: choose hf-mirror.com or ModelScope. The choice is remembered.</source>
         <translation>在中国大陆常常无法访问 huggingface.co：请选择 hf-mirror.com 或 ModelScope（魔搭）。选择会被记住。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="100"/>
+        <location filename="../../gui/qt_download.py" line="117"/>
         <source>The mirror&apos;s address (any server speaking the Hugging Face hub&apos;s API).</source>
         <translation>镜像地址（任何提供 Hugging Face hub 相同接口的服务器）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="104"/>
+        <location filename="../../gui/qt_download.py" line="121"/>
         <source>Hub token</source>
         <translation>Hub 访问令牌</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="108"/>
+        <location filename="../../gui/qt_download.py" line="125"/>
         <source>only for gated models; saved for you only, never in run folders</source>
         <translation>仅受限（gated）模型需要；只保存给你本人，绝不写入运行文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="121"/>
+        <location filename="../../gui/qt_download.py" line="138"/>
         <source>Download now</source>
         <translation>立即下载</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="123"/>
+        <location filename="../../gui/qt_download.py" line="140"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="147"/>
-        <location filename="../../gui/qt_download.py" line="183"/>
+        <location filename="../../gui/qt_download.py" line="164"/>
+        <location filename="../../gui/qt_download.py" line="200"/>
         <source>a token is saved (type a new one to replace it)</source>
         <translation>已保存令牌（输入新的即可替换）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="220"/>
-        <location filename="../../gui/qt_download.py" line="244"/>
-        <location filename="../../gui/qt_download.py" line="307"/>
+        <location filename="../../gui/qt_download.py" line="237"/>
+        <location filename="../../gui/qt_download.py" line="261"/>
+        <location filename="../../gui/qt_download.py" line="324"/>
         <source>In cache: {path}</source>
         <translation>已在缓存中：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="222"/>
+        <location filename="../../gui/qt_download.py" line="239"/>
         <source>Not in the cache; asking {source} for its size...</source>
         <translation>不在缓存中；正在向 {source} 查询大小……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="240"/>
+        <location filename="../../gui/qt_download.py" line="257"/>
         <source>Cannot get its size: {why}</source>
         <translation>无法获取大小：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="246"/>
+        <location filename="../../gui/qt_download.py" line="263"/>
         <source>To download: {size} from {source}</source>
         <translation>需要下载：{size}，来源 {source}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="248"/>
+        <location filename="../../gui/qt_download.py" line="265"/>
         <source>(continues an earlier download of {total})</source>
         <translation>（继续之前未完成的下载，共 {total}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="268"/>
+        <location filename="../../gui/qt_download.py" line="285"/>
         <source>Starting the download from {source}...</source>
         <translation>正在开始从 {source} 下载……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="288"/>
+        <location filename="../../gui/qt_download.py" line="305"/>
         <source>Cancelling...</source>
         <translation>正在取消……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="302"/>
+        <location filename="../../gui/qt_download.py" line="319"/>
         <source>Download cancelled; it continues where it stopped next time.</source>
         <translation>下载已取消；下次会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="316"/>
+        <location filename="../../gui/qt_download.py" line="333"/>
         <source>Download failed: {why}</source>
         <translation>下载失败：{why}</translation>
     </message>
@@ -1734,125 +1734,125 @@
         <translation>已打开 {path}（{n} 条事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="361"/>
-        <location filename="../../gui/qt_main.py" line="393"/>
+        <location filename="../../gui/qt_main.py" line="362"/>
+        <location filename="../../gui/qt_main.py" line="394"/>
         <source>Training: step {step}/{total}</source>
         <translation>训练中：第 {step}/{total} 步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="363"/>
+        <location filename="../../gui/qt_main.py" line="364"/>
         <source>loss {loss:.4f}</source>
         <translation>损失 {loss:.4f}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="365"/>
+        <location filename="../../gui/qt_main.py" line="366"/>
         <source>about {left} left</source>
         <translation>约剩 {left}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="373"/>
-        <location filename="../../gui/qt_main.py" line="398"/>
+        <location filename="../../gui/qt_main.py" line="374"/>
+        <location filename="../../gui/qt_main.py" line="399"/>
         <source>Paused by the guard: {why}</source>
         <translation>守护已暂停：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="374"/>
-        <location filename="../../gui/qt_main.py" line="401"/>
+        <location filename="../../gui/qt_main.py" line="375"/>
+        <location filename="../../gui/qt_main.py" line="402"/>
         <source>LapTune paused training</source>
         <translation>LapTune 已暂停训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="377"/>
+        <location filename="../../gui/qt_main.py" line="378"/>
         <source>Resumed by the guard: {why}</source>
         <translation>守护已继续：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="379"/>
+        <location filename="../../gui/qt_main.py" line="380"/>
         <source>Stopping (guard): {why}</source>
         <translation>正在停止（守护）：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="380"/>
+        <location filename="../../gui/qt_main.py" line="381"/>
         <source>LapTune is stopping training</source>
         <translation>LapTune 正在停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="382"/>
+        <location filename="../../gui/qt_main.py" line="383"/>
         <source>Warning: {why}</source>
         <translation>警告：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="400"/>
+        <location filename="../../gui/qt_main.py" line="401"/>
         <source>Paused at step {step}. Click Resume to continue.</source>
         <translation>已在第 {step} 步暂停。点击“继续”恢复训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="401"/>
+        <location filename="../../gui/qt_main.py" line="402"/>
         <source>Paused at step {step}</source>
         <translation>已在第 {step} 步暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="403"/>
+        <location filename="../../gui/qt_main.py" line="404"/>
         <source>Probe first: measuring memory and speed with a few steps...</source>
         <translation>先试探：用几步训练测量内存和速度...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="408"/>
+        <location filename="../../gui/qt_main.py" line="409"/>
         <source>Training resumed at step {step}</source>
         <translation>训练已在第 {step} 步继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="415"/>
+        <location filename="../../gui/qt_main.py" line="416"/>
         <source>Finished at step {step} in {time}.</source>
         <translation>已在第 {step} 步完成，用时 {time}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="417"/>
+        <location filename="../../gui/qt_main.py" line="418"/>
         <source>LapTune finished training</source>
         <translation>LapTune 已完成训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="419"/>
+        <location filename="../../gui/qt_main.py" line="420"/>
         <source>Stopped at step {step}; a checkpoint was saved. Resume from checkpoint... continues it.</source>
         <translation>已在第 {step} 步停止并保存了检查点。用“从检查点继续...”可以接着训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="421"/>
+        <location filename="../../gui/qt_main.py" line="422"/>
         <source>LapTune stopped training</source>
         <translation>LapTune 已停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="423"/>
+        <location filename="../../gui/qt_main.py" line="424"/>
         <source>Best evaluation: {metrics}.</source>
         <translation>最佳评估：{metrics}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="430"/>
+        <location filename="../../gui/qt_main.py" line="431"/>
         <source>The run failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="431"/>
+        <location filename="../../gui/qt_main.py" line="432"/>
         <source>Failed: {message}</source>
         <translation>失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="432"/>
+        <location filename="../../gui/qt_main.py" line="433"/>
         <source>LapTune: the run failed</source>
         <translation>LapTune：训练失败</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="454"/>
+        <location filename="../../gui/qt_main.py" line="455"/>
         <source>Stopping: saving a checkpoint; LapTune closes when it is saved.</source>
         <translation>正在停止：保存检查点；保存后 LapTune 将关闭。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="460"/>
+        <location filename="../../gui/qt_main.py" line="461"/>
         <source>LapTune keeps training</source>
         <translation>LapTune 继续训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="460"/>
+        <location filename="../../gui/qt_main.py" line="461"/>
         <source>Training goes on in the background.</source>
         <translation>训练在后台继续进行。</translation>
     </message>

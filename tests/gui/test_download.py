@@ -150,3 +150,16 @@ def test_wizard_model_page_shows_cache_state_and_size(make_window, qtbot, hub):
     page.modelEdit.editingFinished.emit()
     assert panel.isHidden()
     wizard.reject()
+
+
+def test_main_window_shows_a_runs_download_phase(make_window, qtbot):
+    from core.record.events import Download
+
+    window = make_window("cpu-only")
+    window.show()
+    window.on_event(Download(status="downloading", repo_id="org/m", source="hf-mirror.com", file="model.safetensors",
+                             bytes_done=250_000_000, bytes_total=1_000_000_000, speed_bps=5e6, eta_s=150))
+    assert window.downloadBar.isVisible() and window.downloadBar.value() == 250
+    assert "Downloading org/m from hf-mirror.com: 25% (250.0 MB of 1.0 GB), 5.0 MB/s, 02:30 left" == window.statusLine.text()
+    window.on_event(Download(status="done", repo_id="org/m", source="hf-mirror.com", bytes_done=10**9, bytes_total=10**9))
+    assert not window.downloadBar.isVisible() and "in the cache" in window.statusLine.text()
