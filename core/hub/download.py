@@ -232,7 +232,10 @@ class Downloader:
         cache.write_manifest(self.folder, manifest)
         self.progress.done = sum(self.bytes_present(f) for f in plan.files)
         self.check_space()
-        self.progress.send("downloading", f"{_gb(self.progress.total)} from {self.source.label}")
+        have = self.progress.done
+        self.progress.send("planning", f"{_gb(self.progress.total - have)} to download from {self.source.label} "
+                                       f"({len(plan.files)} files" + (f", {_gb(have)} already here" if have else "")
+                                       + (f"; not needed for training: {len(plan.skipped)} files" if plan.skipped else "") + ")")
         # Big files first so the parallel workers finish together; each worker owns whole files.
         todo = sorted(plan.files, key=lambda f: -f.size)
         errors: list[BaseException] = []
@@ -261,6 +264,4 @@ class Downloader:
 
 
 def _gb(n: int) -> str:
-    if n >= 1 << 30:
-        return f"{n / (1 << 30):.1f} GB"
-    return f"{n / (1 << 20):.1f} MB"
+    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:.1f} MB"

@@ -55,12 +55,12 @@ def test_progress_is_monotonic_ends_at_total_and_the_cache_is_huggingface_hubs(h
     from core.hub.cache import hub_cache_dir
 
     repo = _big_repo(hub)
-    hub.state.throttle_bps = 30e6   # ~0.2 s for the weights: several progress events
+    hub.state.throttle_bps = 12e6   # ~0.5 s for the weights: several progress events
     events = []
     path = get_model("org/big", source=_source(hub), emit=events.append)
     done = [e.bytes_done for e in events]
     assert done == sorted(done), "progress went backwards"
-    assert len([e for e in events if e.status == "downloading"]) >= 3
+    assert events[0].status == "planning" and len([e for e in events if e.status == "downloading"]) >= 2
     assert events[-1].status == "done" and events[-1].bytes_done == events[-1].bytes_total == sum(map(len, repo.files.values()))
     for name, data in repo.files.items():
         assert (path / name).read_bytes() == data
@@ -122,7 +122,7 @@ def test_disk_full_is_refused_before_any_byte(hub):
     from core.hub import HubError, get_model
 
     _big_repo(hub)
-    with pytest.raises(HubError, match=r"needs 6\.0 MB more in .*hub, but only 0\.0 MB is free") as info:
+    with pytest.raises(HubError, match=r"needs 6\.3 MB more in .*hub, but only 0\.0 MB is free") as info:
         get_model("org/big", source=_source(hub), free_space=lambda path: 1000)
     assert "HF_HOME" in info.value.fix
     assert hub.state.content_bytes() == 0
