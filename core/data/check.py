@@ -58,7 +58,7 @@ class DataReport:
         what = _UNITS.get(self.task, "example") + ("" if self.n_examples == 1 else "s")
         details = ", ".join(p for p in (self.shape(), encoding_name(self.encoding)) if p)
         task = TASK_TITLES.get(self.task, self.task or "unknown task")
-        out = [f"{self.file}: {task}, {self.n_examples:,} {what} ({details})".replace(",", " ", 0)]
+        out = [f"{self.file}: {task}, {self.n_examples:,} {what} ({details})"]
         if self.detection is not None:
             out.append(f"detected: {self.detection.title()} ({self.detection.sureness}, "
                        f"{self.detection.confidence:.0%} of {self.detection.sampled} sampled "

@@ -119,3 +119,25 @@ def test_customise_goes_through_every_page(make_window, qtbot, tmp_path: Path):
     assert wizard.pages[1].presetCombo.currentData() == start.presetCombo.currentData()
     assert "a.json: 3 examples (CLUENER JSON" in wizard.pages[2].summary.text()
     wizard.reject()
+
+
+def test_a_file_dropped_on_the_main_window_starts_a_run_from_it(make_window, qtbot, tmp_path: Path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    data = write_example("sft", tmp_path / "chat.json", form="alpaca")
+    window = make_window("cpu-only")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(data))])
+    enter = QDragEnterEvent(QPointF(10, 10).toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    window.dropEvent(QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier))
+    wizard = window.wizard
+    start = wizard.currentPage()
+    assert start.objectName() == "startPage"
+    qtbot.waitUntil(lambda: start.report is not None)
+    assert start.taskCombo.currentData() == "sft" and start.report.form == "alpaca" and start.isComplete()
+    wizard.reject()
