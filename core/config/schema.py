@@ -44,6 +44,7 @@ class DataSection(_Section):
     text_column: str = "text"
     label_column: str = "label"
     text_pair_column: str | None = "text_pair"
+    sheet: str | None = Field(None, description="Classification from .xlsx: the sheet to read (default: the first)")
     max_rounds: int | None = Field(None, ge=1, description="SFT: keep only the first N user/assistant rounds (memory: up)")
 
 

@@ -56,17 +56,30 @@ def _forms(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     return files
 
 
-def test_every_form_is_detected_and_reads(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    """One parametrised sweep (a loop: the files share one setup) over every supported form."""
-    files = _forms(tmp_path)
-    assert len(files) >= 20
-    for name, (path, task) in files.items():
-        assert detect(path).task == task, name
-        assert main(["check-data", str(path), "--json"]) == 0, name
-        report = json.loads(capsys.readouterr().out)
-        assert report["task"] == task and report["examples"] >= 1 and not report["problems"], name
-        assert report["shape"] and report["detected"]["sureness"] == "sure", name
-        assert read_examples(task, path), name     # what `train --data` reads
+FORM_NAMES = [f"{task}-{form}" for task, forms in FORMS.items() for form in forms] + [
+    "ner-conll2003", "ner-labelstudio", "ner-doccano", "classify-utf16-tsv", "classify-thucnews",
+    "sft-save_to_disk", "classify-parquet", "ner-arrow"]
+
+
+@pytest.fixture(scope="module")
+def form_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
+    return _forms(tmp_path_factory.mktemp("forms"))
+
+
+@pytest.mark.parametrize("name", FORM_NAMES)
+def test_every_form_is_detected_and_reads(form_files: dict[str, tuple[Path, str]], name: str,
+                                          capsys: pytest.CaptureFixture) -> None:
+    path, task = form_files[name]
+    assert detect(path).task == task
+    assert main(["check-data", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["task"] == task and report["examples"] >= 1 and not report["problems"]
+    assert report["shape"] and report["detected"]["sureness"] == "sure"
+    assert read_examples(task, path)     # what `train --data` reads
+
+
+def test_the_sweep_covers_every_form(form_files: dict[str, tuple[Path, str]]) -> None:
+    assert sorted(form_files) == sorted(FORM_NAMES)
 
 
 def test_summary_names_task_shape_and_certainty(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -129,3 +142,24 @@ def test_train_reads_any_form_through_the_preset(tmp_path: Path) -> None:
     wrong = resolve("demo", overrides={"data.train": str(data), "data.eval": None}).config  # classify
     with pytest.raises(Exception, match="--task ner"):
         load_split(wrong, None)
+
+
+def test_train_reads_a_named_excel_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    from core.config.presets import resolve
+    from core.train.tasks.base import load_split
+
+    book = openpyxl.Workbook()
+    book.active.append(["说明"])
+    sheet = book.create_sheet("数据")
+    sheet.append(["评论", "标签"])
+    for i in range(4):
+        sheet.append([f"第{i}条评论", "正面" if i % 2 else "负面"])
+    book.save(tmp_path / "cls.xlsx")
+    cfg = resolve("demo", overrides={"data.train": str(tmp_path / "cls.xlsx"), "data.eval": None,
+                                     "data.sheet": "数据"}).config
+    d = cfg.data
+    train, _ = load_split(cfg, None, text_column=d.text_column, label_column=d.label_column,
+                          text_pair_column=d.text_pair_column, sheet=d.sheet)
+    assert [e.label for e in train] == ["负面", "正面", "负面", "正面"]

@@ -72,7 +72,8 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
     from transformers import AutoModel, AutoModelForSequenceClassification
 
     d = cfg.data
-    train, evals = load_split(cfg, preset_dir, text_column=d.text_column, label_column=d.label_column, text_pair_column=d.text_pair_column)
+    train, evals = load_split(cfg, preset_dir, text_column=d.text_column, label_column=d.label_column, text_pair_column=d.text_pair_column,
+                               sheet=d.sheet)
     labels = sorted({ex.label for ex in train + evals})
     if len(labels) < 2:
         from core.data import DataError
