@@ -16,106 +16,12 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QThread, Signal, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
                                QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
-COLORS = ("#ffd54f", "#81d4fa", "#a5d6a7", "#f48fb1", "#ce93d8", "#ffab91", "#b0bec5")
-
-
-def entity_html(text: str, entities: list[dict[str, Any]], labels: list[str]) -> str:
-    """The text with each entity on a coloured background and its label after it, in small capitals."""
-    kinds = sorted({lab.split("-", 1)[-1] for lab in labels if lab != "O"})
-    out, at = [], 0
-    for e in sorted(entities, key=lambda e: e["start"]):
-        color = COLORS[kinds.index(e["label"]) % len(COLORS)] if e["label"] in kinds else COLORS[-1]
-        out.append(html.escape(text[at:e["start"]]))
-        out.append(f'<span style="background-color:{color};">{html.escape(text[e["start"]:e["end"]])}'
-                   f'<sub><b> {html.escape(e["label"])}</b></sub></span>')
-        at = e["end"]
-    out.append(html.escape(text[at:]))
-    return f'<p style="font-size:14pt; line-height:150%;">{"".join(out)}</p>'
-
-
-class InferenceWorker(QObject):
-    """Lives on the panel's QThread. Requests arrive as queued signals; results leave as signals."""
-
-    loaded = Signal(object)        # (description, task, labels, device)
-    result = Signal(object)        # a prediction dict
-    compared = Signal(object)      # (table rows, [(text, a, b)])
-    piece = Signal(str)            # a streamed piece of a chat reply
-    replyDone = Signal(object)     # (first-token seconds or None, tokens)
-    failed = Signal(str)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.loaded_model: Any = None
-        self.chat: Any = None
-        self.run_path: str | None = None
-        self.device = "cpu"
-
-    @Slot(str, str, bool)
-    def load(self, path: str, checkpoint: str, training_active: bool) -> None:
-        try:
-            import torch
-
-            from core.use.chat import ChatSession
-            from core.use.load import load_for_inference, resolve_checkpoint
-
-            self.device = "cuda" if torch.cuda.is_available() and not training_active else "cpu"
-            resolved = resolve_checkpoint(path, checkpoint or None)   # "" for a model folder
-            self.loaded_model = None
-            self.loaded_model = load_for_inference(resolved, device=self.device)
-            self.run_path = path
-            self.chat = ChatSession(self.loaded_model, max_new_tokens=256) if resolved.task == "sft" else None
-            self.loaded.emit((resolved.describe(), resolved.task, self.loaded_model.labels or [], self.device))
-        except Exception as exc:  # noqa: BLE001 - shown in the panel with its message
-            self.failed.emit(_message(exc))
-
-    @Slot(str)
-    def predict(self, text: str) -> None:
-        try:
-            from core.use.predict import predict_text
-
-            self.result.emit(predict_text(self.loaded_model, text))
-        except Exception as exc:  # noqa: BLE001
-            self.failed.emit(_message(exc))
-
-    @Slot(str)
-    def send(self, text: str) -> None:
-        try:
-            for piece in self.chat.stream(text):
-                self.piece.emit(piece)
-            self.replyDone.emit((self.chat.first_token_seconds, self.chat.last_tokens))
-        except Exception as exc:  # noqa: BLE001
-            self.failed.emit(_message(exc))
-
-    def stop(self) -> None:
-        """Called from the GUI thread: ChatSession.stop only sets a threading.Event."""
-        if self.chat is not None:
-            self.chat.stop()
-
-    @Slot()
-    def reset(self) -> None:
-        if self.chat is not None:
-            self.chat.reset()
-
-    @Slot(str, str, str)
-    def compare(self, a: str, b: str, text: str) -> None:
-        try:
-            from core.use.compare import answer_side_by_side
-
-            self.compared.emit(answer_side_by_side(self.run_path, a, b, [text], device=self.device, max_new_tokens=128))
-        except Exception as exc:  # noqa: BLE001
-            self.failed.emit(_message(exc))
-
-
-def _message(exc: BaseException) -> str:
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    fix = getattr(exc, "fix", None)
-    return f"{message} ({fix})" if fix else str(message)
-
+from gui.qt_try_worker import InferenceWorker, error_text, entity_html
 
 class TryDialog(QDialog):
     """One run: Try it and Compare tabs. Non-modal; closing it ends its worker thread."""
@@ -125,6 +31,7 @@ class TryDialog(QDialog):
     requestSend = Signal(str)
     requestReset = Signal()
     requestCompare = Signal(str, str, str)
+    requestEvaluate = Signal(str, str, int, int)
 
     def __init__(self, run_path: str, training_active: bool = False, in_progress: bool = False,
                  parent: QWidget | None = None) -> None:
@@ -241,6 +148,29 @@ class TryDialog(QDialog):
         sides.addWidget(self.answerA)
         sides.addWidget(self.answerB)
         v.addLayout(sides, 1)
+        bench = QHBoxLayout()
+        self.promptsEdit = QLineEdit()
+        self.promptsEdit.setObjectName("ifevalPrompts")
+        self.promptsEdit.setPlaceholderText(self.tr("IFEval prompts: a local JSONL file, or empty to download google/IFEval"))
+        bench.addWidget(self.promptsEdit, 1)
+        self.evalButton = QPushButton(self.tr("Score all on IFEval"))
+        self.evalButton.setObjectName("ifevalButton")
+        self.evalButton.setToolTip(self.tr("Every checkpoint answers the IFEval prompts; lm-eval's checkers score them"))
+        self.evalButton.clicked.connect(self._evaluate)
+        bench.addWidget(self.evalButton)
+        self.evalProgressBar = QProgressBar()
+        self.evalProgressBar.setObjectName("ifevalProgress")
+        self.evalProgressBar.setVisible(False)
+        bench.addWidget(self.evalProgressBar)
+        self.cancelEvalButton = QPushButton(self.tr("Cancel"))
+        self.cancelEvalButton.setObjectName("ifevalCancel")
+        self.cancelEvalButton.setVisible(False)
+        self.cancelEvalButton.clicked.connect(self._cancel_evaluate)
+        bench.addWidget(self.cancelEvalButton)
+        self.benchRow = QWidget()
+        self.benchRow.setLayout(bench)
+        v.addWidget(self.benchRow)
+        self.eval_limit, self.eval_max_tokens = 0, 1280   # all prompts, IFEval's own answer length
         self.metricsTable = QTableWidget(0, 0)
         self.metricsTable.setObjectName("metricsTable")
         self.metricsTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -262,7 +192,7 @@ class TryDialog(QDialog):
         try:
             self.table = checkpoint_table(self.run_path)
         except Exception as exc:  # noqa: BLE001 - a run folder that cannot be read: say so
-            self.status.setText(_message(exc))
+            self.status.setText(error_text(exc))
             return
         if in_progress:
             self.checkpointCombo.addItem(self.tr("latest checkpoint (run in progress)"), "latest")
@@ -311,6 +241,9 @@ class TryDialog(QDialog):
         self.requestSend.connect(self.worker.send)
         self.requestReset.connect(self.worker.reset)
         self.requestCompare.connect(self.worker.compare)
+        self.requestEvaluate.connect(self.worker.evaluate)
+        self.worker.evalProgress.connect(self._on_eval_progress)
+        self.worker.evalDone.connect(self._on_eval_done)
         self.worker.loaded.connect(self._on_loaded)
         self.worker.result.connect(self._on_result)
         self.worker.piece.connect(self._on_piece)
@@ -321,7 +254,8 @@ class TryDialog(QDialog):
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self.busy = busy
-        for w in (self.predictButton, self.sendButton, self.compareButton, self.checkpointCombo, self.resetButton):
+        for w in (self.predictButton, self.sendButton, self.compareButton, self.checkpointCombo, self.resetButton,
+                  self.evalButton):
             w.setEnabled(not busy)
         self.stopButton.setEnabled(busy and self.task == "sft")
         if text:
@@ -343,6 +277,7 @@ class TryDialog(QDialog):
         self.barsHost.setVisible(task == "classify")
         self.chatView.setVisible(task == "sft")
         self.chatRow.setVisible(task == "sft")
+        self.benchRow.setVisible(task == "sft" and self.table is not None)
 
     @Slot(object)
     def _on_loaded(self, info: tuple) -> None:
@@ -459,8 +394,43 @@ class TryDialog(QDialog):
             return f"<p><b>{html.escape(result['label'])}</b></p><table>{rows}</table>"
         return f"<p>{html.escape(result['text'])}</p>"
 
+    @Slot()
+    def _evaluate(self) -> None:
+        if self.busy or self.task != "sft":
+            return
+        self._set_busy(True, self.tr("Scoring the checkpoints on IFEval..."))
+        self.evalProgressBar.setValue(0)
+        self.evalProgressBar.setVisible(True)
+        self.cancelEvalButton.setVisible(True)
+        self.worker.cancel_eval.clear()   # here, not on the worker: a Cancel clicked before it starts must count
+        self.requestEvaluate.emit(self.promptsEdit.text().strip(), "all", self.eval_limit, self.eval_max_tokens)
+
+    @Slot()
+    def _cancel_evaluate(self) -> None:
+        self.worker.cancel_eval.set()   # a threading.Event: the worker stops before its next batch
+
+    @Slot(str, int, int)
+    def _on_eval_progress(self, name: str, done: int, total: int) -> None:
+        self.evalProgressBar.setRange(0, total)
+        self.evalProgressBar.setValue(done)
+        self.evalProgressBar.setFormat(f"{name} %v/%m")
+
+    @Slot(object)
+    def _on_eval_done(self, results: dict) -> None:
+        from core.use.compare import checkpoint_table
+
+        self.evalProgressBar.setVisible(False)
+        self.cancelEvalButton.setVisible(False)
+        self.table = checkpoint_table(self.run_path)
+        self._fill_metrics()
+        text = self.tr("IFEval cancelled; finished checkpoints are saved.") if results.get("cancelled") else \
+            self.tr("IFEval scores are in the table (☆ best).")
+        self._set_busy(False, text)
+
     @Slot(str)
     def _on_failed(self, message: str) -> None:
+        self.evalProgressBar.setVisible(False)
+        self.cancelEvalButton.setVisible(False)
         self._set_busy(False, self.tr("Could not do it: %1").replace("%1", message))
 
     # ------------------------------------------------------------ closing
@@ -473,10 +443,11 @@ class TryDialog(QDialog):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop a reply in progress, then end the worker thread (it finishes the current request first)."""
+        """Stop a reply or a scoring in progress, then end the worker thread (it finishes the current request first)."""
         if getattr(self, "thread_", None) is None:
             return
         self.worker.stop()
+        self.worker.cancel_eval.set()
         self.thread_.quit()
         self.thread_.wait(30000)
         self.worker.deleteLater()

@@ -417,19 +417,19 @@
         <translation>正在从 {source} 下载 {model}：{pct:.0f}%（{done} / {total}），{speed}，剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="496"/>
+        <location filename="../../gui/qt_try.py" line="467"/>
         <source>Choose a run in the history first, then Try it...</source>
         <translation>请先在运行历史中选择一个运行，再点“试用...”</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="506"/>
-        <location filename="../../gui/qt_try.py" line="516"/>
-        <location filename="../../gui/qt_try.py" line="530"/>
+        <location filename="../../gui/qt_try.py" line="477"/>
+        <location filename="../../gui/qt_try.py" line="487"/>
+        <location filename="../../gui/qt_try.py" line="501"/>
         <source>Try it...</source>
         <translation>试用...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="508"/>
+        <location filename="../../gui/qt_try.py" line="479"/>
         <source>Try a trained model: type a sentence, chat, or compare two checkpoints</source>
         <translation>试用训练好的模型：输入句子、对话，或比较两个检查点</translation>
     </message>
@@ -2805,168 +2805,203 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>TryDialog</name>
     <message>
-        <location filename="../../gui/qt_try.py" line="138"/>
+        <location filename="../../gui/qt_try.py" line="45"/>
         <source>Try it: %1</source>
         <translation>试用：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="142"/>
+        <location filename="../../gui/qt_try.py" line="49"/>
         <source>Checkpoint:</source>
         <translation>检查点：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="171"/>
+        <location filename="../../gui/qt_try.py" line="78"/>
         <source>Type a sentence to try the model on</source>
         <translation>输入一句话来试用模型</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="175"/>
+        <location filename="../../gui/qt_try.py" line="82"/>
         <source>Predict</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="196"/>
+        <location filename="../../gui/qt_try.py" line="103"/>
         <source>Message the model and press Enter</source>
         <translation>给模型发消息，按回车发送</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="199"/>
+        <location filename="../../gui/qt_try.py" line="106"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="202"/>
+        <location filename="../../gui/qt_try.py" line="109"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="205"/>
+        <location filename="../../gui/qt_try.py" line="112"/>
         <source>New conversation</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="213"/>
+        <location filename="../../gui/qt_try.py" line="120"/>
         <source>Try it</source>
         <translation>试用</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="219"/>
+        <location filename="../../gui/qt_try.py" line="126"/>
         <source>A:</source>
         <translation>A：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="223"/>
+        <location filename="../../gui/qt_try.py" line="130"/>
         <source>B:</source>
         <translation>B：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="230"/>
+        <location filename="../../gui/qt_try.py" line="137"/>
         <source>The same input goes to both checkpoints</source>
         <translation>同一输入会同时发给两个检查点</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="232"/>
-        <location filename="../../gui/qt_try.py" line="252"/>
+        <location filename="../../gui/qt_try.py" line="139"/>
+        <location filename="../../gui/qt_try.py" line="182"/>
         <source>Compare</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="249"/>
+        <location filename="../../gui/qt_try.py" line="154"/>
+        <source>IFEval prompts: a local JSONL file, or empty to download google/IFEval</source>
+        <translation>IFEval 提示：本地 JSONL 文件；留空则下载 google/IFEval</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="156"/>
+        <source>Score all on IFEval</source>
+        <translation>全部用 IFEval 评分</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="158"/>
+        <source>Every checkpoint answers the IFEval prompts; lm-eval&apos;s checkers score them</source>
+        <translation>每个检查点回答 IFEval 提示，由 lm-eval 的检查器评分</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="165"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="179"/>
         <source>★ best by the evaluation metric; ☆ best by benchmark. The last checkpoint is not always the best.</source>
         <translation>★ 按评估指标最佳；☆ 按基准测试最佳。最后一个检查点不一定是最好的。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="268"/>
+        <location filename="../../gui/qt_try.py" line="198"/>
         <source>latest checkpoint (run in progress)</source>
         <translation>最新检查点（运行进行中）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="269"/>
+        <location filename="../../gui/qt_try.py" line="199"/>
         <source>best</source>
         <translation>最佳</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="287"/>
+        <location filename="../../gui/qt_try.py" line="217"/>
         <source>Checkpoint</source>
         <translation>检查点</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="287"/>
+        <location filename="../../gui/qt_try.py" line="217"/>
         <source>Train loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="334"/>
+        <location filename="../../gui/qt_try.py" line="268"/>
         <source>Loading the model...</source>
         <translation>正在加载模型...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="352"/>
+        <location filename="../../gui/qt_try.py" line="287"/>
         <source>Running on the CPU: a training run is using the GPU, and its memory budget belongs to the run. Answers come slower than on the GPU.</source>
         <translation>在 CPU 上运行：训练正在使用 GPU，显存预算归训练所有。回答会比在 GPU 上慢。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="355"/>
+        <location filename="../../gui/qt_try.py" line="290"/>
         <source>Running on the CPU.</source>
         <translation>在 CPU 上运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="357"/>
+        <location filename="../../gui/qt_try.py" line="292"/>
         <source>Running on the GPU.</source>
         <translation>在 GPU 上运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="360"/>
+        <location filename="../../gui/qt_try.py" line="295"/>
         <source>Loaded %1.</source>
         <translation>已加载 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="383"/>
+        <location filename="../../gui/qt_try.py" line="318"/>
         <source>Predicting...</source>
         <translation>正在预测...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="390"/>
+        <location filename="../../gui/qt_try.py" line="325"/>
         <source>%1 entities; CRF path score %2</source>
         <translation>%1 个实体；CRF 路径得分 %2</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="398"/>
+        <location filename="../../gui/qt_try.py" line="333"/>
         <source>Predicted: %1</source>
         <translation>预测结果：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="407"/>
+        <location filename="../../gui/qt_try.py" line="342"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="407"/>
+        <location filename="../../gui/qt_try.py" line="342"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="411"/>
+        <location filename="../../gui/qt_try.py" line="346"/>
         <source>Generating...</source>
         <translation>正在生成...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="425"/>
+        <location filename="../../gui/qt_try.py" line="360"/>
         <source>%1 tokens; first token after %2 ms</source>
         <translation>%1 个词元；首个词元用时 %2 毫秒</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="443"/>
+        <location filename="../../gui/qt_try.py" line="378"/>
         <source>Both checkpoints are answering...</source>
         <translation>两个检查点正在回答...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="451"/>
+        <location filename="../../gui/qt_try.py" line="386"/>
         <source>Compared.</source>
         <translation>比较完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="464"/>
+        <location filename="../../gui/qt_try.py" line="401"/>
+        <source>Scoring the checkpoints on IFEval...</source>
+        <translation>正在用 IFEval 给检查点评分...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="426"/>
+        <source>IFEval cancelled; finished checkpoints are saved.</source>
+        <translation>IFEval 已取消；已完成的检查点结果已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="427"/>
+        <source>IFEval scores are in the table (☆ best).</source>
+        <translation>IFEval 得分已列入表格（☆ 为最佳）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_try.py" line="434"/>
         <source>Could not do it: %1</source>
         <translation>无法完成：%1</translation>
     </message>

@@ -119,3 +119,27 @@ def test_main_window_opens_try_for_the_selected_run(make_window, qtbot, runs) ->
     assert dialog is not None and dialog.run_path == str(runs["cls"])
     qtbot.waitUntil(lambda: dialog.task == "classify", timeout=60_000)
     dialog.close()
+
+
+def test_score_on_ifeval_from_compare(open_dialog, qtbot, runs) -> None:  # noqa: F811
+    pytest.importorskip("lm_eval", reason="IFEval scoring needs lm-eval (pip install 'laptune[eval]')")
+    sample = Path(__file__).resolve().parents[1] / "use" / "ifeval_sample.jsonl"
+    dialog = open_dialog(runs["sft"], training_active=True, in_progress=True)
+    assert dialog.checkpointCombo.itemData(0) == "latest"   # the run in progress: its latest checkpoint
+    dialog.tabs.setCurrentIndex(1)
+    assert dialog.benchRow.isVisible()
+    dialog.eval_limit, dialog.eval_max_tokens = 2, 4
+    dialog.promptsEdit.setText(str(sample))
+    dialog.evalButton.click()
+    assert dialog.evalProgressBar.isVisible() and dialog.cancelEvalButton.isVisible()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=120_000)
+    assert "IFEval scores" in dialog.status.text(), dialog.status.text()
+    headers = [dialog.metricsTable.horizontalHeaderItem(j).text() for j in range(dialog.metricsTable.columnCount())]
+    assert headers[-1] == "ifeval prompt_level_strict_acc"
+    names = [dialog.metricsTable.item(i, 0).text() for i in range(dialog.metricsTable.rowCount())]
+    assert sum("☆" in n for n in names) == 1
+    # Cancel: stops before the next batch; what finished stays.
+    dialog.evalButton.click()
+    dialog.cancelEvalButton.click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=120_000)
+    assert "cancelled" in dialog.status.text()
