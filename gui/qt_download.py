@@ -85,6 +85,8 @@ class _Bridge(QObject):
 
 
 class DownloadPanel(QWidget):
+    downloaded = Signal(str)   # the snapshot folder, once a download is complete
+
     SOURCES = (("hf", "Hugging Face (huggingface.co)"), ("mirror", "hf-mirror.com"), ("modelscope", "ModelScope"))
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -323,6 +325,7 @@ class DownloadPanel(QWidget):
         self.bar.setValue(1000)
         self.stateLabel.setText(self.tr("In cache: {path}").format(path=path))
         self.downloadButton.setVisible(False)
+        self.downloaded.emit(str(path))
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:

@@ -134,6 +134,7 @@ class TaskModelPage(QWizardPage):
         from gui.qt_download import DownloadPanel   # "in cache" / "to download: X GB from <source>", Download now
 
         self.downloadPanel = DownloadPanel()
+        self.downloadPanel.downloaded.connect(self._model_changed)   # its config is readable now
         form.addRow("", self.downloadPanel)
         self.trustBox = QCheckBox(self.tr("Trust the model's own code (trust_remote_code)"))
         self.trustBox.setObjectName("trustRemoteCode")

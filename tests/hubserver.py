@@ -314,6 +314,7 @@ def hub(tmp_path, monkeypatch):
     monkeypatch.setenv("MODELSCOPE_CACHE", str(tmp_path / "ms"))
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "hf" / "token"))
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))   # read once at import otherwise
     monkeypatch.chdir(tmp_path)
     with HubServer() as server:
         monkeypatch.setenv("HF_ENDPOINT", server.url)

@@ -123,10 +123,11 @@ def test_mirror_address_field_is_used_and_remembered(qtbot, hub, monkeypatch):
     assert hub.url.split("//")[1] in panel.stateLabel.text()
 
 
-def test_wizard_model_page_shows_cache_state_and_size(make_window, qtbot, hub):
-    from core.hub import Source, get_model
+def test_wizard_model_page_shows_size_and_downloads(make_window, qtbot, hub):
+    from tests.conftest import DEMO
 
-    hub.state.add(FakeRepo("org/tiny", {"config.json": b'{"model_type": "bert"}', "model.safetensors": b"w" * 3_000_000}))
+    config = (DEMO / "bert-tiny" / "config.json").read_bytes()
+    hub.state.add(FakeRepo("org/tiny", {"config.json": config, "model.safetensors": b"w" * 3_000_000}))
     window = make_window("cpu-only")
     window.open_wizard()
     wizard = window.wizard
@@ -137,15 +138,15 @@ def test_wizard_model_page_shows_cache_state_and_size(make_window, qtbot, hub):
         wizard.next()
     page = wizard.currentPage()
     assert page.objectName() == "taskModelPage"
-    page.downloadPanel.sourceCombo.setCurrentIndex(page.downloadPanel.sourceCombo.findData("hf"))
+    panel = page.downloadPanel
+    panel.sourceCombo.setCurrentIndex(panel.sourceCombo.findData("hf"))
     page.modelEdit.setText("org/tiny")
     page.modelEdit.editingFinished.emit()
-    panel = page.downloadPanel
     assert not panel.isHidden()
     qtbot.waitUntil(lambda: "To download: 3.0 MB from 127.0.0.1" in panel.stateLabel.text(), timeout=10000)
-    get_model("org/tiny", source=Source("hf", hub.url))
-    page.modelEdit.editingFinished.emit()
-    assert "In cache" in panel.stateLabel.text()
+    panel.downloadButton.click()
+    qtbot.waitUntil(lambda: "In cache" in panel.stateLabel.text(), timeout=20000)
+    assert page.model_ok and "Model config readable" in page.modelStatus.text()
     page.modelEdit.setText("resources/demo/bert-tiny")   # a folder: the panel hides
     page.modelEdit.editingFinished.emit()
     assert panel.isHidden()
