@@ -88,3 +88,38 @@ def test_get_errors_are_one_line_without_traceback(hub, capsys):
     assert main(["models", "get", "nobody/nothing"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") <= 2 and "error: no model 'nobody/nothing'" in err and "Traceback" not in err
+
+
+def test_training_progress_draws_the_download_phase():
+    import io
+
+    from core.cli.progress import TerminalProgress
+    from core.record.events import Download
+
+    out = io.StringIO()
+    progress = TerminalProgress(out)
+    progress(Download(status="planning", repo_id="org/m", message="31.5 MB to download from hf-mirror.com (3 files)"))
+    progress(Download(status="downloading", repo_id="org/m", file="model.safetensors", bytes_done=15_750_000,
+                      bytes_total=31_500_000, speed_bps=2e6, eta_s=8))
+    progress(Download(status="done", repo_id="org/m", bytes_done=31_500_000, bytes_total=31_500_000, message="org/m: in the cache"))
+    text = out.getvalue()
+    assert "31.5 MB to download from hf-mirror.com" in text
+    assert " 50.0%  15.8 MB/31.5 MB  2.0 MB/s  ETA 00:08  model.safetensors" in text and "100.0%" in text
+
+
+def test_models_source_and_login_remember_the_choice_and_the_token(hub, capsys, monkeypatch):
+    import getpass
+
+    from core.cli.main import main
+    from core.config.user_settings import load_user_settings
+
+    monkeypatch.delenv("HF_ENDPOINT")
+    assert main(["models", "source", "mirror"]) == 0
+    assert "mirror (hf-mirror.com); token: none" in capsys.readouterr().out
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": "hf_fromLoginPrompt12345")
+    assert main(["models", "login"]) == 0
+    out = capsys.readouterr().out
+    assert "hf_fromLoginPrompt12345" not in out and "owner-only" in out
+    assert load_user_settings().hub_token == "hf_fromLoginPrompt12345"
+    assert main(["models", "source"]) == 0
+    assert "token: set" in capsys.readouterr().out
