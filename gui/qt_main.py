@@ -74,6 +74,9 @@ class MainWindow(QMainWindow):
         from gui.qt_try import install as install_try   # Try it / Compare (gui/qt_try.py)
 
         install_try(self)
+        from gui.qt_export import install as install_export   # Export... (gui/qt_export.py)
+
+        install_export(self)
         self.set_state("idle")
         self.monitor = HardwareMonitor(self.hardware, self.probe_source or _default_probe if self.fixed_hw is None else None,
                                        fixed=self.fixed_hw, parent=self)

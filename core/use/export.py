@@ -46,10 +46,10 @@ class ExportResult:
 
     def lines(self) -> list[str]:
         lines = [f"exported {self.checkpoint} as {self.format} to {self.out} in {self.seconds:.1f} s"]
-        if self.details.get("gguf"):
-            lines.append(f"GGUF file: {self.out / self.details['gguf']}")
         if self.command:
             lines.append(f"create the Ollama model with: {self.command}")
+        if self.details.get("gguf"):
+            lines.append(f"GGUF file: {self.out / self.details['gguf']}")
         return lines
 
 

@@ -433,6 +433,23 @@
         <source>Try a trained model: type a sentence, chat, or compare two checkpoints</source>
         <translation>试用训练好的模型：输入句子、对话，或比较两个检查点</translation>
     </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="261"/>
+        <source>Choose a run in the history first, then Export...</source>
+        <translation>请先在历史记录中选择一次运行，再点“导出...”</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="268"/>
+        <location filename="../../gui/qt_export.py" line="278"/>
+        <location filename="../../gui/qt_export.py" line="290"/>
+        <source>Export...</source>
+        <translation>导出...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="270"/>
+        <source>Export a trained model: Hugging Face folder, merged LoRA, GGUF or Ollama</source>
+        <translation>导出训练好的模型：Hugging Face 文件夹、合并 LoRA、GGUF 或 Ollama</translation>
+    </message>
 </context>
 <context>
     <name>CoreText</name>
@@ -1365,6 +1382,135 @@
     </message>
 </context>
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../gui/qt_export.py" line="57"/>
+        <source>Export model</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="64"/>
+        <source>As Try it uses (best, else final)</source>
+        <translation>与“试用”相同（最佳，否则最终模型）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="65"/>
+        <source>Final model</source>
+        <translation>最终模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="66"/>
+        <source>Latest checkpoint</source>
+        <translation>最新检查点</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="70"/>
+        <source>Hugging Face folder + model card</source>
+        <translation>Hugging Face 文件夹 + 模型卡片</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="71"/>
+        <source>LoRA merged into the weights (no peft needed)</source>
+        <translation>LoRA 合并进权重（无需 peft）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="72"/>
+        <source>GGUF file (llama.cpp, LM Studio)</source>
+        <translation>GGUF 文件（llama.cpp、LM Studio）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="73"/>
+        <source>Ollama (GGUF + Modelfile)</source>
+        <translation>Ollama（GGUF + Modelfile）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="78"/>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="85"/>
+        <source>Run:</source>
+        <translation>运行：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="86"/>
+        <source>Checkpoint:</source>
+        <translation>检查点：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="87"/>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="88"/>
+        <source>Precision:</source>
+        <translation>精度：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="89"/>
+        <source>Save to:</source>
+        <translation>保存到：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="98"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="100"/>
+        <location filename="../../gui/qt_export.py" line="215"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="144"/>
+        <source>as the base model (f16 or bf16)</source>
+        <translation>与基础模型相同（f16 或 bf16）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="160"/>
+        <source>Exports %1</source>
+        <translation>将导出 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="167"/>
+        <source>Export into which folder?</source>
+        <translation>导出到哪个文件夹？</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="189"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="192"/>
+        <source>Starting the export...</source>
+        <translation>正在开始导出...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="200"/>
+        <source>Cancelling: removing what was written...</source>
+        <translation>正在取消：删除已写入的内容...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="222"/>
+        <source>Exported to %1 in %2 s</source>
+        <translation>已导出到 %1，用时 %2 秒</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="232"/>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_export.py" line="237"/>
+        <source>Export cancelled; nothing was left in the output folder.</source>
+        <translation>导出已取消；输出文件夹中没有留下任何文件。</translation>
+    </message>
+</context>
+<context>
     <name>GuardPage</name>
     <message>
         <location filename="../../gui/qt_wizard_settings.py" line="342"/>
@@ -1664,195 +1810,195 @@
         <translation>LapTune</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="96"/>
+        <location filename="../../gui/qt_main.py" line="99"/>
         <source>Log file</source>
         <translation>日志文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="96"/>
+        <location filename="../../gui/qt_main.py" line="99"/>
         <source>Errors are written to {path}</source>
         <translation>错误信息写在 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="223"/>
+        <location filename="../../gui/qt_main.py" line="226"/>
         <source>Starting {preset}: {command}</source>
         <translation>正在启动 {preset}：{command}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="239"/>
+        <location filename="../../gui/qt_main.py" line="242"/>
         <source>Resuming {run} from checkpoint {step}</source>
         <translation>从检查点 {step} 继续 {run}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="245"/>
+        <location filename="../../gui/qt_main.py" line="248"/>
         <source>Starting: loading the model and the data...</source>
         <translation>正在启动：加载模型和数据...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="254"/>
+        <location filename="../../gui/qt_main.py" line="257"/>
         <source>Pausing after the current step...</source>
         <translation>当前步骤结束后暂停...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="261"/>
+        <location filename="../../gui/qt_main.py" line="264"/>
         <source>Resuming...</source>
         <translation>正在继续...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="268"/>
+        <location filename="../../gui/qt_main.py" line="271"/>
         <source>Stopping: saving a checkpoint after the current step...</source>
         <translation>正在停止：当前步骤结束后保存检查点...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="278"/>
+        <location filename="../../gui/qt_main.py" line="281"/>
         <source>No runs yet</source>
         <translation>还没有训练记录</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="278"/>
+        <location filename="../../gui/qt_main.py" line="281"/>
         <source>There is no run with a checkpoint to resume.</source>
         <translation>没有带检查点、可以继续的训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="300"/>
+        <location filename="../../gui/qt_main.py" line="303"/>
         <source>Open a run folder</source>
         <translation>打开训练文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="314"/>
+        <location filename="../../gui/qt_main.py" line="317"/>
         <source>Cannot open the run</source>
         <translation>无法打开该训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="325"/>
+        <location filename="../../gui/qt_main.py" line="328"/>
         <source>Showing run {name}: {status}, step {step}</source>
         <translation>正在显示训练 {name}：{status}，第 {step} 步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="327"/>
+        <location filename="../../gui/qt_main.py" line="330"/>
         <source>Opened {path} ({n} events)</source>
         <translation>已打开 {path}（{n} 条事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="362"/>
-        <location filename="../../gui/qt_main.py" line="394"/>
+        <location filename="../../gui/qt_main.py" line="365"/>
+        <location filename="../../gui/qt_main.py" line="397"/>
         <source>Training: step {step}/{total}</source>
         <translation>训练中：第 {step}/{total} 步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="364"/>
+        <location filename="../../gui/qt_main.py" line="367"/>
         <source>loss {loss:.4f}</source>
         <translation>损失 {loss:.4f}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="366"/>
+        <location filename="../../gui/qt_main.py" line="369"/>
         <source>about {left} left</source>
         <translation>约剩 {left}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="374"/>
-        <location filename="../../gui/qt_main.py" line="399"/>
+        <location filename="../../gui/qt_main.py" line="377"/>
+        <location filename="../../gui/qt_main.py" line="402"/>
         <source>Paused by the guard: {why}</source>
         <translation>守护已暂停：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="375"/>
-        <location filename="../../gui/qt_main.py" line="402"/>
+        <location filename="../../gui/qt_main.py" line="378"/>
+        <location filename="../../gui/qt_main.py" line="405"/>
         <source>LapTune paused training</source>
         <translation>LapTune 已暂停训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="378"/>
+        <location filename="../../gui/qt_main.py" line="381"/>
         <source>Resumed by the guard: {why}</source>
         <translation>守护已继续：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="380"/>
+        <location filename="../../gui/qt_main.py" line="383"/>
         <source>Stopping (guard): {why}</source>
         <translation>正在停止（守护）：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="381"/>
+        <location filename="../../gui/qt_main.py" line="384"/>
         <source>LapTune is stopping training</source>
         <translation>LapTune 正在停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="383"/>
+        <location filename="../../gui/qt_main.py" line="386"/>
         <source>Warning: {why}</source>
         <translation>警告：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="401"/>
+        <location filename="../../gui/qt_main.py" line="404"/>
         <source>Paused at step {step}. Click Resume to continue.</source>
         <translation>已在第 {step} 步暂停。点击“继续”恢复训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="402"/>
+        <location filename="../../gui/qt_main.py" line="405"/>
         <source>Paused at step {step}</source>
         <translation>已在第 {step} 步暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="404"/>
+        <location filename="../../gui/qt_main.py" line="407"/>
         <source>Probe first: measuring memory and speed with a few steps...</source>
         <translation>先试探：用几步训练测量内存和速度...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="409"/>
+        <location filename="../../gui/qt_main.py" line="412"/>
         <source>Training resumed at step {step}</source>
         <translation>训练已在第 {step} 步继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="416"/>
+        <location filename="../../gui/qt_main.py" line="419"/>
         <source>Finished at step {step} in {time}.</source>
         <translation>已在第 {step} 步完成，用时 {time}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="418"/>
+        <location filename="../../gui/qt_main.py" line="421"/>
         <source>LapTune finished training</source>
         <translation>LapTune 已完成训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="420"/>
+        <location filename="../../gui/qt_main.py" line="423"/>
         <source>Stopped at step {step}; a checkpoint was saved. Resume from checkpoint... continues it.</source>
         <translation>已在第 {step} 步停止并保存了检查点。用“从检查点继续...”可以接着训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="422"/>
+        <location filename="../../gui/qt_main.py" line="425"/>
         <source>LapTune stopped training</source>
         <translation>LapTune 已停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="424"/>
+        <location filename="../../gui/qt_main.py" line="427"/>
         <source>Best evaluation: {metrics}.</source>
         <translation>最佳评估：{metrics}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="431"/>
+        <location filename="../../gui/qt_main.py" line="434"/>
         <source>The run failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="432"/>
+        <location filename="../../gui/qt_main.py" line="435"/>
         <source>Failed: {message}</source>
         <translation>失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="433"/>
+        <location filename="../../gui/qt_main.py" line="436"/>
         <source>LapTune: the run failed</source>
         <translation>LapTune：训练失败</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="455"/>
+        <location filename="../../gui/qt_main.py" line="458"/>
         <source>Stopping: saving a checkpoint; LapTune closes when it is saved.</source>
         <translation>正在停止：保存检查点；保存后 LapTune 将关闭。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="461"/>
+        <location filename="../../gui/qt_main.py" line="464"/>
         <source>LapTune keeps training</source>
         <translation>LapTune 继续训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="461"/>
+        <location filename="../../gui/qt_main.py" line="464"/>
         <source>Training goes on in the background.</source>
         <translation>训练在后台继续进行。</translation>
     </message>
