@@ -114,7 +114,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreText", "datasets folder"),
     QT_TRANSLATE_NOOP("CoreText", "unknown format"),
     QT_TRANSLATE_NOOP("CoreText", "looks like {title} but {n} records lack '{need}'"),
-    QT_TRANSLATE_NOOP("CoreText", "looks like {title} but {n} record lack '{need}'"),
+    QT_TRANSLATE_NOOP("CoreText", "looks like {title} but {n} record lacks '{need}'"),
     QT_TRANSLATE_NOOP("CoreText", "{n} records fit no known shape (fields: {keys})"),
     QT_TRANSLATE_NOOP("CoreText", "{n} record fit no known shape (fields: {keys})"),
     QT_TRANSLATE_NOOP("CoreText", "No NVIDIA GPU found: training runs on the CPU."),

@@ -112,7 +112,7 @@ def _near_misses(records: list[dict[str, Any]], fits: list[tuple[str, str] | Non
     out = []
     for (kind, a, b), n in counts.most_common(5):
         s = "" if n == 1 else "s"
-        out.append(f"looks like {a} but {n} record{s} lack '{b}'" if kind == "lack"
+        out.append(f"looks like {a} but {n} record{s} lack{'' if s else 's'} '{b}'" if kind == "lack"
                    else f"{n} record{s} fit no known shape (fields: {a})")
     return out
 

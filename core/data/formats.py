@@ -124,7 +124,7 @@ def _detect(ctx: ReadContext, task: str) -> str:
     if found is None:
         raise ctx.error("cannot tell the format of this file", field="format",
                         fix=f"for this task use {FORMAT_HELP[task]}, and name the file with "
-                            "its extension (.jsonl, .json, .csv, .tsv) or pass format=.")
+                            "its extension (.jsonl, .json, .csv, .tsv) or give the format (--format, data.format).")
     return found
 
 

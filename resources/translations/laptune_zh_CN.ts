@@ -890,7 +890,7 @@
     </message>
     <message>
         <location filename="../../gui/qt_core_text.py" line="117"/>
-        <source>looks like {title} but {n} record lack &apos;{need}&apos;</source>
+        <source>looks like {title} but {n} record lacks &apos;{need}&apos;</source>
         <translation>看起来像 {title}，但有 {n} 条记录缺少 &apos;{need}&apos;</translation>
     </message>
     <message>
