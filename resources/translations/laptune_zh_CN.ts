@@ -1147,112 +1147,112 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="272"/>
+        <location filename="../../gui/qt_wizard.py" line="273"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="273"/>
+        <location filename="../../gui/qt_wizard.py" line="274"/>
         <source>Training and evaluation files, checked before anything starts.</source>
         <translation>训练和评估文件，在开始之前先检查。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="280"/>
+        <location filename="../../gui/qt_wizard.py" line="281"/>
         <source>optional: a share of the training data is held out</source>
         <translation>可选：不填则从训练数据中留出一部分</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="281"/>
+        <location filename="../../gui/qt_wizard.py" line="282"/>
         <source>Training file</source>
         <translation>训练文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="281"/>
+        <location filename="../../gui/qt_wizard.py" line="282"/>
         <source>Evaluation file</source>
         <translation>评估文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="284"/>
+        <location filename="../../gui/qt_wizard.py" line="285"/>
         <source>Browse...</source>
         <translation>浏览...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="288"/>
+        <location filename="../../gui/qt_wizard.py" line="289"/>
         <source>Folder...</source>
         <translation>文件夹...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="296"/>
+        <location filename="../../gui/qt_wizard.py" line="297"/>
         <source>Save an example file...</source>
         <translation>保存示例文件...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="298"/>
+        <location filename="../../gui/qt_wizard.py" line="299"/>
         <source>Write a small valid file for this task, to see the shape your data should have.</source>
         <translation>为当前任务写出一个小而正确的数据文件，让您看到数据应有的格式。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="315"/>
+        <location filename="../../gui/qt_wizard.py" line="316"/>
         <source>Problems found:</source>
         <translation>发现的问题：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="350"/>
+        <location filename="../../gui/qt_wizard.py" line="351"/>
         <source>Data file</source>
         <translation>数据文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="351"/>
+        <location filename="../../gui/qt_wizard.py" line="352"/>
         <source>Data (*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio *.xlsx *.parquet *.arrow);;All files (*)</source>
         <translation>数据 (*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio *.xlsx *.parquet *.arrow);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="356"/>
+        <location filename="../../gui/qt_wizard.py" line="357"/>
         <source>Data folder (datasets save_to_disk, or one sub-folder per class)</source>
         <translation>数据文件夹（datasets 的 save_to_disk 目录，或每个类别一个子文件夹）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="367"/>
+        <location filename="../../gui/qt_wizard.py" line="368"/>
         <source>Save an example file</source>
         <translation>保存示例文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="368"/>
+        <location filename="../../gui/qt_wizard.py" line="369"/>
         <source>Data (*.csv *.tsv *.jsonl *.json *.txt *.xlsx);;All files (*)</source>
         <translation>数据 (*.csv *.tsv *.jsonl *.json *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="372"/>
+        <location filename="../../gui/qt_wizard.py" line="373"/>
         <source>Wrote {file}: open it to see the shape, or train on it as a try.</source>
         <translation>已写入 {file}：打开它查看格式，或直接用它试着训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="443"/>
+        <location filename="../../gui/qt_wizard.py" line="444"/>
         <source>Sentence</source>
         <translation>句子</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="443"/>
+        <location filename="../../gui/qt_wizard.py" line="444"/>
         <source>Conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="404"/>
+        <location filename="../../gui/qt_wizard.py" line="405"/>
         <source>{file}: {n} examples ({format}, {encoding})</source>
         <translation>{file}：{n} 个样本（{format}，{encoding}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="409"/>
+        <location filename="../../gui/qt_wizard.py" line="410"/>
         <source>Labels: {labels}</source>
         <translation>标签：{labels}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="415"/>
+        <location filename="../../gui/qt_wizard.py" line="416"/>
         <source>Choose a training file.</source>
         <translation>请选择训练文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="417"/>
+        <location filename="../../gui/qt_wizard.py" line="418"/>
         <source>No problems found.</source>
         <translation>没有发现问题。</translation>
     </message>
@@ -1293,90 +1293,90 @@
 <context>
     <name>DownloadPanel</name>
     <message>
-        <location filename="../../gui/qt_download.py" line="106"/>
+        <location filename="../../gui/qt_download.py" line="108"/>
         <source>Get models from</source>
         <translation>模型来源</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="111"/>
+        <location filename="../../gui/qt_download.py" line="113"/>
         <source>In mainland China huggingface.co is often unreachable: choose hf-mirror.com or ModelScope. The choice is remembered.</source>
         <translation>在中国大陆常常无法访问 huggingface.co：请选择 hf-mirror.com 或 ModelScope（魔搭）。选择会被记住。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="117"/>
+        <location filename="../../gui/qt_download.py" line="119"/>
         <source>The mirror&apos;s address (any server speaking the Hugging Face hub&apos;s API).</source>
         <translation>镜像地址（任何提供 Hugging Face hub 相同接口的服务器）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="121"/>
+        <location filename="../../gui/qt_download.py" line="123"/>
         <source>Hub token</source>
         <translation>Hub 访问令牌</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="125"/>
+        <location filename="../../gui/qt_download.py" line="127"/>
         <source>only for gated models; saved for you only, never in run folders</source>
         <translation>仅受限（gated）模型需要；只保存给你本人，绝不写入运行文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="138"/>
+        <location filename="../../gui/qt_download.py" line="140"/>
         <source>Download now</source>
         <translation>立即下载</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="140"/>
+        <location filename="../../gui/qt_download.py" line="142"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="164"/>
-        <location filename="../../gui/qt_download.py" line="200"/>
+        <location filename="../../gui/qt_download.py" line="166"/>
+        <location filename="../../gui/qt_download.py" line="202"/>
         <source>a token is saved (type a new one to replace it)</source>
         <translation>已保存令牌（输入新的即可替换）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="237"/>
-        <location filename="../../gui/qt_download.py" line="261"/>
-        <location filename="../../gui/qt_download.py" line="324"/>
+        <location filename="../../gui/qt_download.py" line="239"/>
+        <location filename="../../gui/qt_download.py" line="263"/>
+        <location filename="../../gui/qt_download.py" line="326"/>
         <source>In cache: {path}</source>
         <translation>已在缓存中：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="239"/>
+        <location filename="../../gui/qt_download.py" line="241"/>
         <source>Not in the cache; asking {source} for its size...</source>
         <translation>不在缓存中；正在向 {source} 查询大小……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="257"/>
+        <location filename="../../gui/qt_download.py" line="259"/>
         <source>Cannot get its size: {why}</source>
         <translation>无法获取大小：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="263"/>
+        <location filename="../../gui/qt_download.py" line="265"/>
         <source>To download: {size} from {source}</source>
         <translation>需要下载：{size}，来源 {source}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="265"/>
+        <location filename="../../gui/qt_download.py" line="267"/>
         <source>(continues an earlier download of {total})</source>
         <translation>（继续之前未完成的下载，共 {total}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="285"/>
+        <location filename="../../gui/qt_download.py" line="287"/>
         <source>Starting the download from {source}...</source>
         <translation>正在开始从 {source} 下载……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="305"/>
+        <location filename="../../gui/qt_download.py" line="307"/>
         <source>Cancelling...</source>
         <translation>正在取消……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="319"/>
+        <location filename="../../gui/qt_download.py" line="321"/>
         <source>Download cancelled; it continues where it stopped next time.</source>
         <translation>下载已取消；下次会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="333"/>
+        <location filename="../../gui/qt_download.py" line="336"/>
         <source>Download failed: {why}</source>
         <translation>下载失败：{why}</translation>
     </message>
@@ -2160,27 +2160,27 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>PresetWizard</name>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="477"/>
+        <location filename="../../gui/qt_wizard.py" line="478"/>
         <source>New run</source>
         <translation>新建训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="506"/>
+        <location filename="../../gui/qt_wizard.py" line="507"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="507"/>
+        <location filename="../../gui/qt_wizard.py" line="508"/>
         <source>Next &gt;</source>
         <translation>下一步 &gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="508"/>
+        <location filename="../../gui/qt_wizard.py" line="509"/>
         <source>&lt; Back</source>
         <translation>&lt; 上一步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="509"/>
+        <location filename="../../gui/qt_wizard.py" line="510"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -2888,62 +2888,62 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>模型（Hub ID 或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="138"/>
+        <location filename="../../gui/qt_wizard.py" line="139"/>
         <source>Trust the model&apos;s own code (trust_remote_code)</source>
         <translation>信任模型自带的代码 (trust_remote_code)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="141"/>
+        <location filename="../../gui/qt_wizard.py" line="142"/>
         <source>Warning: this runs Python code that comes with the model, with your permissions. Tick it only for a model from a source you trust.</source>
         <translation>警告：这会以你的权限运行模型附带的 Python 代码。只有模型来源可信时才勾选。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="189"/>
+        <location filename="../../gui/qt_wizard.py" line="190"/>
         <source>(recommended)</source>
         <translation>（推荐）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="191"/>
+        <location filename="../../gui/qt_wizard.py" line="192"/>
         <source>(demo, CPU)</source>
         <translation>（演示，CPU）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="207"/>
+        <location filename="../../gui/qt_wizard.py" line="208"/>
         <source>Recommended: {reason}</source>
         <translation>推荐：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="212"/>
+        <location filename="../../gui/qt_wizard.py" line="213"/>
         <source>Does not fit this machine: {why}</source>
         <translation>不适合这台机器：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="213"/>
+        <location filename="../../gui/qt_wizard.py" line="214"/>
         <source>Fits this machine ({needs}).</source>
         <translation>适合这台机器（{needs}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="223"/>
+        <location filename="../../gui/qt_wizard.py" line="224"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="238"/>
+        <location filename="../../gui/qt_wizard.py" line="239"/>
         <source>empty</source>
         <translation>为空</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="244"/>
+        <location filename="../../gui/qt_wizard.py" line="245"/>
         <source>Model config readable: {arch}, {layers} layers.</source>
         <translation>模型配置可读：{arch}，{layers} 层。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="245"/>
+        <location filename="../../gui/qt_wizard.py" line="246"/>
         <source>This model ships its own code: tick the box below to use it.</source>
         <translation>这个模型自带代码：要使用它，请勾选下面的选项。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="250"/>
+        <location filename="../../gui/qt_wizard.py" line="251"/>
         <source>Cannot read the model&apos;s config: {error}</source>
         <translation>无法读取模型配置：{error}</translation>
     </message>
