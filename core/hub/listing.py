@@ -92,8 +92,15 @@ def not_found_message(repo_id: str, source: Source) -> HubError:
 
 
 def offline_error(repo_id: str, source: Source, exc: BaseException | None = None) -> HubError:
+    from core.hub.cache import read_manifest, repo_dir
+
     why = f" ({type(exc).__name__})" if exc is not None else ""
-    return HubError(f"cannot reach {source.label} to get '{repo_id}' and it is not in the model cache{why}",
+    manifest = read_manifest(repo_dir(repo_id)) or {}
+    total = sum(f.get("size", 0) for f in manifest.get("files", []))
+    amount = f"{total / 1e9:.1f} GB" if total >= 1e9 else f"{total / 1e6:.0f} MB"
+    size = (f" (an earlier download of {amount} is partly done and will continue)" if total
+            else " (its size is shown once connected)")
+    return HubError(f"cannot reach {source.label} to get '{repo_id}' and it is not in the model cache{size}{why}",
                     fix=f"connect once and run `laptune models get {repo_id}` (or Download now in the wizard); "
                         "from mainland China choose the mirror: `--source mirror` or HF_ENDPOINT=https://hf-mirror.com")
 

@@ -159,13 +159,22 @@ def test_wrong_id_says_so_with_did_you_mean(hub):
 def test_offline_not_cached_names_the_model_and_the_command(hub, monkeypatch):
     from huggingface_hub import constants
 
-    from core.hub import HubError, ensure_model
+    from core.hub import DownloadCancelled, HubError, ensure_model, get_model, resolve_source
 
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     with pytest.raises(HubError, match="org/big") as info:
         ensure_model("org/big")
-    assert "laptune models get org/big" in info.value.fix
+    assert "laptune models get org/big" in info.value.fix and "size is shown once connected" in str(info.value)
     assert hub.state.requests == []
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)   # half a download, then offline again
+    _big_repo(hub, size=2_000_000)
+    hub.state.throttle_bps = 4e6
+    seen = []
+    with pytest.raises(DownloadCancelled):
+        get_model("org/big", source=resolve_source(), emit=seen.append, should_stop=lambda: len(seen) > 1)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    with pytest.raises(HubError, match=r"an earlier download of 2 MB is partly done"):
+        ensure_model("org/big")
 
 
 def test_unreachable_endpoint_fails_fast_with_the_mirror_hint(hub, monkeypatch):
