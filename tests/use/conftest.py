@@ -2,9 +2,12 @@
 trained once per test session through the real session code (CPU, no network)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+
+from core.train.session import Faults
 
 from tests.conftest import train_preset
 
@@ -20,13 +23,24 @@ def runs(tmp_path_factory: pytest.TempPathFactory, tiny_models: dict[str, Path])
     base = tmp_path_factory.mktemp("use-runs")
     out = {}
     llama = {"model.name_or_path": str(tiny_models["llama"]), "model.init_from_scratch": False}
-    for name, preset, sets, overrides in (("ner", "demo-ner", ["max_steps=36", "learning_rate=5e-3"], None),
-                                          ("cls", "demo", ["max_steps=24"], None),
-                                          ("sft", "demo-sft", ["max_steps=12", "lora.enabled=true"], llama)):
-        summary, _ = train_preset(preset, base / name, sets=SHORT + sets, overrides=overrides)
+    # The classification run also replays a hot GPU (2.5 s over the pause threshold: long enough that a sensor
+    # thread starved by a busy machine still reads it), so its TensorBoard files hold a guard pause.
+    trace = base / "hot.jsonl"
+    trace.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"t": 0, "gpu_temp_c": 60, "vram_used_frac": 0.5}, {"t": 0.05, "gpu_temp_c": 88}, {"t": 2.5, "gpu_temp_c": 70}]))
+    hot = Faults(sensor_trace=str(trace))
+    for name, preset, sets, overrides, faults in (
+            ("ner", "demo-ner", ["max_steps=36", "learning_rate=5e-3"], None, None),
+            ("cls", "demo", ["max_steps=24", "guard.sample_interval_s=0.1"], None, hot),
+            ("sft", "demo-sft", ["max_steps=12", "lora.enabled=true"], llama, None)):
+        summary, rec = train_preset(preset, base / name, sets=SHORT + sets, overrides=overrides, faults=faults)
         assert summary["status"] == "completed", summary
         out[name] = base / name
+        RECORDS[name] = rec
     return out
+
+
+RECORDS: dict[str, object] = {}   # run name -> the events it emitted (tests.conftest.Recorder)
 
 
 @pytest.fixture(scope="session")

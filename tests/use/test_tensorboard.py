@@ -1,4 +1,5 @@
-"""Every run writes TensorBoard event files beside events.jsonl; read back with tensorboard's own reader."""
+"""Every run writes TensorBoard event files beside events.jsonl; read back with tensorboard's own reader.
+The classification run of tests/use/conftest.py replays a hot GPU, so its files hold a guard pause too."""
 from __future__ import annotations
 
 import json
@@ -6,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.train.session import Faults
-from tests.conftest import train_preset
+from tests.use.conftest import RECORDS
 
 
 def _accumulator(folder: Path):
@@ -22,15 +22,9 @@ def _texts(acc, tag: str) -> list[str]:
     return [t.tensor_proto.string_val[0].decode() for t in acc.Tensors(tag)] if tag in acc.Tags()["tensors"] else []
 
 
-def test_run_writes_tensorboard_events(tmp_path: Path) -> None:
-    trace = tmp_path / "hot.jsonl"
-    trace.write_text("".join(json.dumps(r) + "\n" for r in [
-        {"t": 0, "gpu_temp_c": 60, "vram_used_frac": 0.5}, {"t": 0.05, "gpu_temp_c": 88},
-        {"t": 1.0, "gpu_temp_c": 70}]))
-    sets = ["max_steps=12", "logging_steps=2", "eval_steps=4", "save_steps=8", "guard.sample_interval_s=0.1"]
-    summary, rec = train_preset("demo", tmp_path / "run", sets=sets, faults=Faults(sensor_trace=str(trace)))
-    assert summary["status"] == "completed"
-    folder = tmp_path / "run" / "tensorboard"
+def test_run_writes_tensorboard_events(runs: dict[str, Path]) -> None:
+    run, rec = runs["cls"], RECORDS["cls"]
+    folder = run / "tensorboard"
     assert list(folder.glob("events.out.tfevents.*"))
     acc = _accumulator(folder)
     scalars = set(acc.Tags()["scalars"])
@@ -41,7 +35,7 @@ def test_run_writes_tensorboard_events(tmp_path: Path) -> None:
     assert [(s.step, pytest.approx(s.value, rel=1e-6)) for s in acc.Scalars("train/loss")] == losses
     evals = [(e.step, e.metrics["eval_accuracy"]) for e in rec.of("eval")]
     assert [(s.step, pytest.approx(s.value, rel=1e-6)) for s in acc.Scalars("eval/accuracy")] == evals
-    lines = [json.loads(x) for x in (tmp_path / "run" / "events.jsonl").read_text().splitlines()]
+    lines = [json.loads(x) for x in (run / "events.jsonl").read_text().splitlines()]
     temps = [x["gpu_temp_c"] for x in lines if x["type"] == "sample" and x.get("gpu_temp_c") is not None]
     assert [s.value for s in acc.Scalars("system/gpu_temp_c")] == temps   # samples thinned as in events.jsonl
     paused = [s.value for s in acc.Scalars("guard/paused")]
@@ -51,3 +45,10 @@ def test_run_writes_tensorboard_events(tmp_path: Path) -> None:
     assert guard and guard[0].startswith("pause (gpu_temp 88 / 85)")
     statuses = _texts(acc, "status/text_summary")
     assert any(s.startswith("paused") for s in statuses) and statuses[-1].startswith("completed")
+
+
+def test_every_run_has_tensorboard_files(runs: dict[str, Path]) -> None:
+    for name in ("ner", "sft"):
+        acc = _accumulator(runs[name] / "tensorboard")
+        assert {"train/loss", "eval/loss"} <= set(acc.Tags()["scalars"])
+    assert "eval/f1" in _accumulator(runs["ner"] / "tensorboard").Tags()["scalars"]
