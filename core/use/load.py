@@ -185,7 +185,8 @@ def load_for_inference(resolved: Resolved, device: str = "cpu", merge: bool = Tr
         loaded = _load_causal(resolved, device, merge)
     else:
         loaded = _load_encoder(resolved)
-    loaded.model.to(device)
+    if not getattr(loaded.model, "is_quantized", False) and not getattr(getattr(loaded.model, "base_model", None), "is_quantized", False):
+        loaded.model.to(device)   # bitsandbytes models are placed by device_map and refuse .to()
     loaded.model.eval()
     loaded.device = device
     if loaded.task == "sft":
@@ -201,7 +202,16 @@ def _model_path(resolved: Resolved) -> str:
     from core.train.modeling import resolve_model_path
 
     assert resolved.config is not None
-    return resolve_model_path(resolved.config.model.name_or_path, resolved.preset_dir)
+    path = resolve_model_path(resolved.config.model.name_or_path, resolved.preset_dir)
+    if not Path(path).is_dir():   # a hub id: the copy training downloaded (core/hub), without a network call
+        from core.hub import find_cached, is_hub_id
+        from core.hub import modelscope
+
+        if is_hub_id(path, resolved.preset_dir):
+            cached = find_cached(path) or modelscope.find_cached(path)
+            if cached is not None:
+                return str(cached)
+    return path
 
 
 def _tokenizer(resolved: Resolved) -> Any:
@@ -339,7 +349,13 @@ def _load_causal(resolved: Resolved, device: str, merge: bool) -> Loaded:
         notes.append("the tokenizer has no chat template: using LapTune's simple '<|role|>' template")
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
-    dtype = torch.float32 if device == "cpu" else (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16)
+    cfg = resolved.config
+    quantized = bool(cfg and (cfg.memory.load_in_4bit or cfg.memory.load_in_8bit))
+    if device == "cpu":
+        # A QLoRA run's base is a large model: bf16 halves the RAM an fp32 copy would take.
+        dtype = torch.bfloat16 if quantized else torch.float32
+    else:
+        dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     if not (folder / "adapter_config.json").exists():
         model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype, trust_remote_code=trust)
         return Loaded(resolved, "sft", model, tokenizer, None, kind="causal", notes=notes)
@@ -365,8 +381,17 @@ def _load_causal(resolved: Resolved, device: str, merge: bool) -> Loaded:
         base = AutoModelForCausalLM.from_config(config, trust_remote_code=trust).to(dtype)
         notes.append("the base model was initialised from scratch: rebuilt from the run's seed")
     else:
+        kwargs: dict[str, Any] = {}
+        if quantized and device != "cpu":
+            # As the run trained it (4-bit NF4 / 8-bit): a 7B base in 16-bit would not fit the GPU it trained on.
+            from core.train.tasks.causal_sft import _quantization
+
+            index = int(device.split(":", 1)[1]) if ":" in device else torch.cuda.current_device()
+            kwargs.update(quantization_config=_quantization(cfg, dtype), device_map={"": index})
+            merge = False   # merging into quantised weights would round the adapters away
+            notes.append("the base model is loaded quantised, as the run trained it; adapters not merged")
         try:
-            base = AutoModelForCausalLM.from_pretrained(base_path, dtype=dtype, trust_remote_code=trust)
+            base = AutoModelForCausalLM.from_pretrained(base_path, dtype=dtype, trust_remote_code=trust, **kwargs)
         except (OSError, ValueError) as exc:
             raise UseError(f"cannot load the base model '{base_path}' of these LoRA adapters: {str(exc).splitlines()[0]}",
                            fix="download the base model (or restore its folder) and try again") from exc
