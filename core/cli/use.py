@@ -106,6 +106,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
     try:
         report = predict_file(loaded, args.file, args.out, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
                               temperature=args.temperature, progress=progress)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: the rows before the current batch are in {args.out}", file=sys.stderr)
+        return 130
     finally:
         progress.close()
     for note in report.notes:

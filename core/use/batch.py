@@ -188,9 +188,11 @@ def predict_file(loaded: Loaded, in_path: str | Path, out_path: str | Path, *, b
     writer = _Writer(out_path, loaded.task, loaded.labels)
     try:
         window: list[Row] = []
+        # Generation is slow: report progress after every batch of prompts, not every 64 rows.
+        size = batch_size if loaded.task == "sft" else max(WINDOW, batch_size)
         for row in read_rows(in_path, loaded, ctx):
             window.append(row)
-            if len(window) >= max(WINDOW, batch_size):
+            if len(window) >= size:
                 _run_window(loaded, window, writer, report, batch_size, max_new_tokens, temperature)
                 window = []
                 if progress is not None:
