@@ -55,6 +55,12 @@ class StartPage(QWizardPage):
         self.folderButton.setObjectName("chooseDataFolderButton")
         self.folderButton.clicked.connect(self.choose_folder)
         row.addWidget(self.folderButton)
+        self.exampleButton = QPushButton(self.tr("Save an example file..."))
+        self.exampleButton.setObjectName("startExampleButton")
+        self.exampleButton.setToolTip(self.tr("Write a small valid file for the chosen task, to see the shape your data "
+                                              "should have."))
+        self.exampleButton.clicked.connect(self.save_example)
+        row.addWidget(self.exampleButton)
         self.pathLabel = QLabel()
         self.pathLabel.setObjectName("dataPathLabel")
         self.pathLabel.setWordWrap(True)
@@ -121,6 +127,21 @@ class StartPage(QWizardPage):
                                                   self.path or str(Path.home()))
         if folder:
             self.set_data(folder)
+
+    @Slot()
+    def save_example(self) -> Path | None:
+        """A small valid file of the chosen task, written where the user says, then read as the data."""
+        from core.data.examples import DEFAULT_FORM, SUFFIX, write_example
+
+        task = self.taskCombo.currentData()
+        suggested = str(Path.home() / f"example_{task}{SUFFIX[DEFAULT_FORM[task]]}")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save an example file"), suggested,
+                                              self.tr("Data ({patterns});;All files (*)").format(patterns=DATA_FILTER))
+        if not path:
+            return None
+        written = write_example(task, path)
+        self.set_data(str(written))
+        return written
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_path(event):

@@ -2735,107 +2735,123 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>文件夹...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="67"/>
+        <location filename="../../gui/qt_data_start.py" line="58"/>
+        <source>Save an example file...</source>
+        <translation>保存示例文件...</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="60"/>
+        <source>Write a small valid file for the chosen task, to see the shape your data should have.</source>
+        <translation>为所选任务写出一个小而正确的数据文件，让您看到数据应有的格式。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="73"/>
         <source>Recognised</source>
         <translation>识别结果</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="70"/>
+        <location filename="../../gui/qt_data_start.py" line="76"/>
         <source>Text classification</source>
         <translation>文本分类</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="70"/>
+        <location filename="../../gui/qt_data_start.py" line="76"/>
         <source>Named entities (NER)</source>
         <translation>命名实体识别（NER）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="71"/>
+        <location filename="../../gui/qt_data_start.py" line="77"/>
         <source>Chat fine-tuning (SFT)</source>
         <translation>对话微调（SFT）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="74"/>
+        <location filename="../../gui/qt_data_start.py" line="80"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="77"/>
+        <location filename="../../gui/qt_data_start.py" line="83"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="87"/>
+        <location filename="../../gui/qt_data_start.py" line="93"/>
         <source>Customise: go through hardware, model, data, settings and guard pages</source>
         <translation>自定义：逐页查看硬件、模型、数据、设置和守护</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="113"/>
+        <location filename="../../gui/qt_data_start.py" line="119"/>
         <source>Data file</source>
         <translation>数据文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="114"/>
+        <location filename="../../gui/qt_data_start.py" line="120"/>
+        <location filename="../../gui/qt_data_start.py" line="139"/>
         <source>Data ({patterns});;All files (*)</source>
         <translation>数据 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="120"/>
+        <location filename="../../gui/qt_data_start.py" line="126"/>
         <source>Data folder (datasets save_to_disk, or one sub-folder per class)</source>
         <translation>数据文件夹（datasets 的 save_to_disk 目录，或每个类别一个子文件夹）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="149"/>
+        <location filename="../../gui/qt_data_start.py" line="138"/>
+        <source>Save an example file</source>
+        <translation>保存示例文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_data_start.py" line="170"/>
         <source>sure</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="149"/>
+        <location filename="../../gui/qt_data_start.py" line="170"/>
         <source>likely</source>
         <translation>很可能</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="149"/>
+        <location filename="../../gui/qt_data_start.py" line="170"/>
         <source>unsure</source>
         <translation>不确定</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="150"/>
+        <location filename="../../gui/qt_data_start.py" line="171"/>
         <source>{what} ({sure}: {pct} of the sampled records fit)</source>
         <translation>{what}（{sure}：抽样记录中 {pct} 符合）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="152"/>
+        <location filename="../../gui/qt_data_start.py" line="173"/>
         <source>not recognised: {why}</source>
         <translation>无法识别：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="172"/>
+        <location filename="../../gui/qt_data_start.py" line="193"/>
         <source>(recommended)</source>
         <translation>（推荐）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="191"/>
+        <location filename="../../gui/qt_data_start.py" line="212"/>
         <source>Recommended for this computer: {reason}</source>
         <translation>为这台电脑推荐：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="196"/>
+        <location filename="../../gui/qt_data_start.py" line="217"/>
         <source>Does not fit this machine: {why}</source>
         <translation>不适合这台机器：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="197"/>
+        <location filename="../../gui/qt_data_start.py" line="218"/>
         <source>Fits this machine ({needs}).</source>
         <translation>适合这台机器（{needs}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="213"/>
+        <location filename="../../gui/qt_data_start.py" line="234"/>
         <source>{file}: {n} examples ({format}, {encoding})</source>
         <translation>{file}：{n} 条样本（{format}，{encoding}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="218"/>
+        <location filename="../../gui/qt_data_start.py" line="239"/>
         <source>Labels: {labels}</source>
         <translation>标签：{labels}</translation>
     </message>

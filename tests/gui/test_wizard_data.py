@@ -141,3 +141,16 @@ def test_a_file_dropped_on_the_main_window_starts_a_run_from_it(make_window, qtb
     qtbot.waitUntil(lambda: start.report is not None)
     assert start.taskCombo.currentData() == "sft" and start.report.form == "alpaca" and start.isComplete()
     wizard.reject()
+
+
+def test_start_page_saves_an_example_of_the_chosen_task_and_reads_it(make_window, qtbot, tmp_path: Path, monkeypatch):
+    window = make_window("cpu-only")
+    window.open_wizard()
+    start = window.wizard.currentPage()
+    start.taskCombo.setCurrentIndex(start.taskCombo.findData("ner"))
+    target = tmp_path / "mine.txt"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    assert start.save_example() == target
+    assert start.report is not None and start.report.task == "ner" and start.report.form == "conll"
+    assert start.isComplete()
+    window.wizard.reject()
