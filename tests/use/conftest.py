@@ -19,6 +19,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory, tiny_models: dict[str, Path])
     """name -> run folder: ner (BERT+CRF), cls (sequence classification), sft (LoRA on a tiny saved Llama)."""
     import torch
 
+    if _TRAINED and all(p.exists() for p in _TRAINED.values()):
+        return _TRAINED   # tests/gui/test_try.py imports this fixture: the same runs, not a second training
     torch.set_num_threads(1)   # two cores are shared with other test processes (PLATFORM-NOTES)
     base = tmp_path_factory.mktemp("use-runs")
     out = {}
@@ -37,10 +39,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory, tiny_models: dict[str, Path])
         assert summary["status"] == "completed", summary
         out[name] = base / name
         RECORDS[name] = rec
+    _TRAINED.update(out)
     return out
 
 
 RECORDS: dict[str, object] = {}   # run name -> the events it emitted (tests.conftest.Recorder)
+_TRAINED: dict[str, Path] = {}
 
 
 @pytest.fixture(scope="session")
