@@ -1147,112 +1147,112 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="273"/>
+        <location filename="../../gui/qt_wizard_data.py" line="21"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="274"/>
+        <location filename="../../gui/qt_wizard_data.py" line="22"/>
         <source>Training and evaluation files, checked before anything starts.</source>
         <translation>训练和评估文件，在开始之前先检查。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="281"/>
+        <location filename="../../gui/qt_wizard_data.py" line="29"/>
         <source>optional: a share of the training data is held out</source>
         <translation>可选：不填则从训练数据中留出一部分</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="282"/>
+        <location filename="../../gui/qt_wizard_data.py" line="30"/>
         <source>Training file</source>
         <translation>训练文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="282"/>
+        <location filename="../../gui/qt_wizard_data.py" line="30"/>
         <source>Evaluation file</source>
         <translation>评估文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="285"/>
+        <location filename="../../gui/qt_wizard_data.py" line="33"/>
         <source>Browse...</source>
         <translation>浏览...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="289"/>
+        <location filename="../../gui/qt_wizard_data.py" line="37"/>
         <source>Folder...</source>
         <translation>文件夹...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="297"/>
+        <location filename="../../gui/qt_wizard_data.py" line="45"/>
         <source>Save an example file...</source>
         <translation>保存示例文件...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="299"/>
+        <location filename="../../gui/qt_wizard_data.py" line="47"/>
         <source>Write a small valid file for this task, to see the shape your data should have.</source>
         <translation>为当前任务写出一个小而正确的数据文件，让您看到数据应有的格式。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="316"/>
+        <location filename="../../gui/qt_wizard_data.py" line="64"/>
         <source>Problems found:</source>
         <translation>发现的问题：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="351"/>
+        <location filename="../../gui/qt_wizard_data.py" line="99"/>
         <source>Data file</source>
         <translation>数据文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="352"/>
+        <location filename="../../gui/qt_wizard_data.py" line="100"/>
         <source>Data (*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio *.xlsx *.parquet *.arrow);;All files (*)</source>
         <translation>数据 (*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio *.xlsx *.parquet *.arrow);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="357"/>
+        <location filename="../../gui/qt_wizard_data.py" line="105"/>
         <source>Data folder (datasets save_to_disk, or one sub-folder per class)</source>
         <translation>数据文件夹（datasets 的 save_to_disk 目录，或每个类别一个子文件夹）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="368"/>
+        <location filename="../../gui/qt_wizard_data.py" line="116"/>
         <source>Save an example file</source>
         <translation>保存示例文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="369"/>
+        <location filename="../../gui/qt_wizard_data.py" line="117"/>
         <source>Data (*.csv *.tsv *.jsonl *.json *.txt *.xlsx);;All files (*)</source>
         <translation>数据 (*.csv *.tsv *.jsonl *.json *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="373"/>
+        <location filename="../../gui/qt_wizard_data.py" line="121"/>
         <source>Wrote {file}: open it to see the shape, or train on it as a try.</source>
         <translation>已写入 {file}：打开它查看格式，或直接用它试着训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="444"/>
+        <location filename="../../gui/qt_wizard_data.py" line="192"/>
         <source>Sentence</source>
         <translation>句子</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="444"/>
+        <location filename="../../gui/qt_wizard_data.py" line="192"/>
         <source>Conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="405"/>
+        <location filename="../../gui/qt_wizard_data.py" line="153"/>
         <source>{file}: {n} examples ({format}, {encoding})</source>
         <translation>{file}：{n} 个样本（{format}，{encoding}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="410"/>
+        <location filename="../../gui/qt_wizard_data.py" line="158"/>
         <source>Labels: {labels}</source>
         <translation>标签：{labels}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="416"/>
+        <location filename="../../gui/qt_wizard_data.py" line="164"/>
         <source>Choose a training file.</source>
         <translation>请选择训练文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="418"/>
+        <location filename="../../gui/qt_wizard_data.py" line="166"/>
         <source>No problems found.</source>
         <translation>没有发现问题。</translation>
     </message>
@@ -2160,27 +2160,27 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>PresetWizard</name>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="478"/>
+        <location filename="../../gui/qt_wizard.py" line="278"/>
         <source>New run</source>
         <translation>新建训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="507"/>
+        <location filename="../../gui/qt_wizard.py" line="307"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="508"/>
+        <location filename="../../gui/qt_wizard.py" line="308"/>
         <source>Next &gt;</source>
         <translation>下一步 &gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="509"/>
+        <location filename="../../gui/qt_wizard.py" line="309"/>
         <source>&lt; Back</source>
         <translation>&lt; 上一步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="510"/>
+        <location filename="../../gui/qt_wizard.py" line="310"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
