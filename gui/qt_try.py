@@ -91,7 +91,7 @@ class TryDialog(QDialog):
         self.barsHost = QWidget()
         self.barsHost.setObjectName("probabilityBars")
         self.barsLayout = QGridLayout(self.barsHost)
-        v.addWidget(self.barsHost)
+        v.addWidget(self.barsHost, 1)
         self.bars: dict[str, QProgressBar] = {}
         # SFT: a chat view, a message line, Send / Stop / New conversation.
         self.chatView = QTextBrowser()
@@ -308,6 +308,7 @@ class TryDialog(QDialog):
             bar.setFormat("-")
             self.barsLayout.addWidget(bar, i, 1)
             self.bars[label] = bar
+        self.barsLayout.setRowStretch(len(self.labels), 1)   # the bars stay together at the top
 
     @Slot()
     def _predict(self) -> None:

@@ -99,3 +99,25 @@ def test_each_family_loads(runs: dict[str, Path]) -> None:
     assert sft.kind == "lora" and sft.labels is None and sft.tokenizer.chat_template
     # Merged adapters: plain Linear layers, no peft wrappers left.
     assert not any("lora_" in name for name, _ in sft.model.named_parameters())
+
+
+def test_lora_base_given_as_hub_id_comes_from_the_hub_cache(runs: dict[str, Path], tiny_models: dict[str, Path],
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run trained on a hub model: its LoRA adapters load onto the copy core/hub cached, with no network."""
+    import yaml
+
+    cache = tmp_path / "hub"
+    snapshot = cache / "models--laptune-test--tiny-llama" / "snapshots" / "abc123"
+    shutil.copytree(tiny_models["llama"], snapshot)
+    (cache / "models--laptune-test--tiny-llama" / "refs").mkdir()
+    (cache / "models--laptune-test--tiny-llama" / "refs" / "main").write_text("abc123")
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    run = tmp_path / "run"
+    shutil.copytree(runs["sft"], run)
+    data = yaml.safe_load((run / "run.yaml").read_text(encoding="utf-8"))
+    data["config"]["model"]["name_or_path"] = "laptune-test/tiny-llama"
+    (run / "run.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    from_hub = load_for_inference(resolve_checkpoint(run))
+    local = load_for_inference(resolve_checkpoint(runs["sft"]))
+    for (ka, va), (kb, vb) in zip(from_hub.model.state_dict().items(), local.model.state_dict().items()):
+        assert ka == kb and torch.equal(va, vb), ka
