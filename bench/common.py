@@ -288,7 +288,7 @@ def timed_run(label: str, preset: str, overrides: dict[str, Any], run_dir: Path,
     resolved = resolve_config(preset, overrides)
     cfg = resolved.config
     steps = cfg.training.max_steps
-    if steps <= 0 or steps % cfg.training.logging_steps:
+    if steps <= 0 or steps % (cfg.training.logging_steps or 1):
         raise ValueError("max_steps must be positive and a multiple of logging_steps")
     marks: dict[str, tuple[float, float]] = {}
 

@@ -7,13 +7,14 @@
     laptune check-data FILE [--task T]   (core/cli/data.py; also example-data)
     laptune estimate ...         peak memory before a run (core/cli/estimate.py)
     laptune train --preset NAME [--data F] [--eval-data F] [--model M] [--out DIR] [--set k=v ...]
-    laptune resume RUN_DIR [--checkpoint N]
+    laptune resume RUN_DIR [--checkpoint N] [--set k=v ...]   (only settings that keep the resume exact)
     laptune runs [RUN_DIR]
     laptune models get|list|rm   getting models, the model cache (core/cli/models.py)
     laptune export RUN_DIR --format hf|merged|gguf|ollama [--checkpoint C] [--out DIR] [--quant Q]
 
 Exit codes: 0 ok, 1 the thing checked is wrong (bad preset/data, run failed), 2 bad usage,
-3 the run was stopped (resumable), 130 interrupted.
+3 the run was stopped (resumable), 130 interrupted, 141 the output pipe was closed (`| head`), as Unix tools do.
+Library warnings go to the run folder's library.log; `--verbose` shows them in the terminal too.
 """
 from __future__ import annotations
 
@@ -44,16 +45,27 @@ def cmd_detect(args: argparse.Namespace) -> int:
     gpu, why = choose_gpu(hw, _env_gpu_id())
     tier, tier_reason = hardware_tier(hw, _env_gpu_id())
     recs = recommend_all(hw, gpu_id=_env_gpu_id())
+    cpu_build = None
+    if hw.gpus and not args.fake:
+        build = torch_build()
+        if build is not None and build[1] is None:
+            cpu_build = (f"an NVIDIA GPU is here, but the installed PyTorch ({build[0]}) is the CPU build, so training "
+                         "would run on the CPU. Install the CUDA build: `make run CUDA=1`, or the one command for your "
+                         "system in the README's \"NVIDIA GPUs\" section")
     commands = {task: f"laptune train --preset {rec.preset} --data YOUR_{task.upper()}_FILE" for task, rec in recs.items() if rec}
     commands["demo"] = "laptune train --preset demo"
     if args.json:
         _print_json({"hardware": hw.to_dict(), "cpu_only": hw.cpu_only, "gpu": gpu.index if gpu else None, "gpu_reason": why,
                      "tier": tier, "tier_reason": tier_reason,
                      "recommended": {t: ({"preset": r.preset, "reason": r.reason} if r else None) for t, r in recs.items()},
-                     "demo": "demo", "commands": commands})
+                     "demo": "demo", "commands": commands, "torch_cpu_build_with_nvidia_gpu": cpu_build is not None,
+                     "warning": cpu_build})
         return EXIT_OK
     for line in hw.summary_lines():
         print(line)
+    if cpu_build:
+        print()
+        print(f"Warning: {cpu_build}.")
     print()
     print(f"GPU to use: {why}")
     print(f"Tier: {tier_reason}")
@@ -67,6 +79,26 @@ def cmd_detect(args: argparse.Namespace) -> int:
     for task, command in commands.items():
         print(f"  {command}")
     return EXIT_OK
+
+
+def torch_build() -> tuple[str, str | None] | None:
+    """(version, CUDA version or None for a CPU build) of the installed PyTorch, read from its version.py
+    without importing it (seconds); None when PyTorch is not installed or the file says nothing."""
+    import importlib.util
+    import re
+
+    spec = importlib.util.find_spec("torch")
+    if spec is None or not spec.origin:
+        return None
+    try:
+        text = (Path(spec.origin).parent / "version.py").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    version = re.search(r"^__version__\s*=\s*['\"]([^'\"]+)", text, re.M)
+    cuda = re.search(r"^cuda(?:\s*:[^=]+)?=\s*(None|['\"]([^'\"]*)['\"])", text, re.M)
+    if version is None or cuda is None:
+        return None
+    return version.group(1), cuda.group(2)
 
 
 def _env_gpu_id() -> int | None:
@@ -136,7 +168,7 @@ def _faults(args: argparse.Namespace):
     from core.train.session import Faults
 
     return Faults(oom_at_step=args.simulate_oom_at_step, nan_at_step=args.simulate_nan_at_step,
-                  sensor_trace=args.simulate_sensors)
+                  sensor_trace=args.simulate_sensors, disk_full_at_step=args.simulate_disk_full_at_step)
 
 
 def _run_with_progress(target: Any) -> int:
@@ -164,6 +196,8 @@ def _run_with_progress(target: Any) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
         progress.close()
+    if summary.get("already_complete"):
+        return EXIT_OK   # the note said it; nothing ran
     progress.print_summary(summary)
     return {"completed": EXIT_OK, "stopped": EXIT_STOPPED}.get(summary["status"], EXIT_BAD)
 
@@ -193,7 +227,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_resume(args: argparse.Namespace) -> int:
     from core.train import session
     return _run_with_progress(lambda emit, control: session.resume(args.run_dir, emit, control, checkpoint=args.checkpoint,
-                                                                    faults=_faults(args)))
+                                                                    faults=_faults(args), sets=args.set or []))
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
@@ -258,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--headless", action="store_true", help="with no command: run the demo in the terminal")
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--selftest", action="store_true", help="check that everything the app needs works, then exit")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show the libraries' warnings too (otherwise they go to the run folder's library.log)")
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("detect", help="hardware and the recommended presets")
@@ -294,9 +330,16 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             p.add_argument("run_dir")
             p.add_argument("--checkpoint", type=int, help="step of the checkpoint (default: the latest complete one)")
+            p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                           help="change a setting that keeps the resume exact: save_steps, eval_steps, logging_steps, "
+                                "save_total_limit, guard.*")
         p.add_argument("--simulate-sensors", metavar="TRACE.jsonl", help="replay sensor readings over the real ones")
         p.add_argument("--simulate-oom-at-step", type=int, metavar="N", help="raise a real torch.OutOfMemoryError at step N")
         p.add_argument("--simulate-nan-at-step", type=int, metavar="N", help="make the loss NaN at step N")
+        p.add_argument("--simulate-disk-full-at-step", type=int, metavar="N",
+                       help="fail the checkpoint save at step N as a full disk does")
+        p.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                       help="also show the libraries' warnings (they always go to the run's library.log)")
         p.set_defaults(func=func)
 
     p = sub.add_parser("runs", help="list runs, or one run's checkpoints")
@@ -326,14 +369,37 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, app_launcher: Any = None, window_builder: Any = None) -> int:
     """`app_launcher(argv) -> int` starts the desktop app; gui/entry.py passes it (core never imports gui).
     `window_builder() -> QWidget` builds the main window unshown, for `--selftest`'s window check."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.app_launcher = app_launcher
+    if not args.verbose:
+        from core.record import noise
+
+        noise.quiet_libraries()
+    try:
+        code = _dispatch(args, window_builder)
+        sys.stdout.flush()   # here, not at exit, so a closed pipe is caught below
+        return code
+    except BrokenPipeError:
+        return _closed_pipe()
+
+
+def _closed_pipe() -> int:
+    """The reader went away (`laptune runs --json | head -1`): stop quietly, as Unix tools do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())   # Python's flush at exit must not fail again
+    except (OSError, ValueError):
+        pass
+    return 128 + getattr(signal, "SIGPIPE", 13)
+
+
+def _dispatch(args: argparse.Namespace, window_builder: Any) -> int:
     from core.data import DataError
     from core.train.modeling import ModelError
     from core.config.presets import PresetError
     from core.record.runs import RunError
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    args.app_launcher = app_launcher
     try:
         if args.selftest:
             from core.cli.selftest import main as selftest_main

@@ -91,8 +91,10 @@ class TerminalProgress:
             lines.append(f"  last train loss {summary['last_train_loss']:.4f}")
         best = summary.get("best_eval") or {}
         if best:
-            shown = ", ".join(f"{k[5:]} {v:.4g}" for k, v in best.items() if k in ("eval_loss", "eval_accuracy", "eval_f1", "eval_macro_f1"))
-            lines.append(f"  best eval ({summary.get('best_checkpoint')}): {shown}")
+            shown = ", ".join(f"{k[5:]} {v:.4g}" for k, v in best.items()
+                              if k in ("eval_loss", "eval_accuracy", "eval_f1", "eval_macro_f1", "eval_perplexity"))
+            where = f" ({summary['best_checkpoint']})" if summary.get("best_checkpoint") else " (no checkpoint holds it)"
+            lines.append(f"  best eval{where}: {shown}")
         if status == "stopped":
             lines.append("  Resumable: laptune resume " + str(summary.get("run_dir", "RUN_DIR")))
         for line in lines:

@@ -64,7 +64,8 @@ class TrainingSection(_Section):
     max_seq_length: int = Field(128, ge=8, description="Tokens per sample after truncation (memory: up, linear to quadratic)")
     optimizer: Optimizer = Field("adamw", description="adamw keeps 2 fp32 states per trainable weight; 8-bit keeps 2 bytes; sgd none (memory: adamw > adamw_8bit > adafactor > sgd)")
     max_grad_norm: float = Field(1.0, ge=0)
-    logging_steps: int = Field(10, ge=1)
+    logging_steps: int | None = Field(
+        None, ge=1, description="Log the loss every N steps; None: from the planned number of steps, about 150 points a run")
     eval_steps: int | None = Field(None, ge=1, description="Evaluate every N steps; None: once per epoch")
     save_steps: int | None = Field(None, ge=1, description="Save a checkpoint every N steps; None: once per epoch")
     save_total_limit: int | None = Field(3, ge=1, description="Keep at most N checkpoints (the best is always kept)")
@@ -117,6 +118,7 @@ class SftSection(_Section):
 
 class GuardSection(_Section):
     enabled: bool = True
+    sensors: bool = Field(True, description="Read the sensors at all; false stops the sampling thread (no guard, no hardware plots)")
     sample_interval_s: float = Field(0.5, gt=0)
     gpu_temp_pause_c: float = Field(85, description="Pause above this GPU temperature")
     gpu_temp_resume_c: float = Field(75, description="Resume below this GPU temperature")
@@ -129,6 +131,9 @@ class GuardSection(_Section):
     battery_stop_pct: float = Field(20, ge=0, le=100, description="On battery below this charge: save and stop")
     warn_on_battery: bool = Field(True, description="Warn when the charger is unplugged (seed 004)")
     max_pause_minutes: float = Field(15, gt=0, description="A pause longer than this saves and stops")
+    disk_warn_saves: float = Field(3.0, gt=0, description="Warn when the run's disk has room for fewer checkpoints than this")
+    disk_pause_saves: float = Field(1.2, gt=0, description="Pause when the next checkpoint would not fit (free space / checkpoint size below this)")
+    disk_resume_saves: float = Field(2.0, gt=0, description="Resume once the disk has room for this many checkpoints")
 
     @model_validator(mode="after")
     def _hysteresis(self) -> GuardSection:
@@ -142,6 +147,8 @@ class GuardSection(_Section):
             raise ValueError("ram_resume_frac must be below ram_pause_frac")
         if self.ram_stop_frac < self.ram_pause_frac:
             raise ValueError("ram_stop_frac must be at or above ram_pause_frac")
+        if self.disk_resume_saves <= self.disk_pause_saves:
+            raise ValueError("disk_resume_saves must be above disk_pause_saves, or the run would pause and resume in a loop")
         return self
 
 

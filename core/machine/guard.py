@@ -16,6 +16,9 @@ Rules (thresholds from ``GuardSection``; a trigger is "reading ≥ threshold", a
 - ``on_battery``: warn when the charger is unplugged; again after each re-plug and unplug.
 - ``swap``: warn once when swap use grows more than 256 MiB above its level at the first reading.
 - ``max_pause``: a pause longer than ``max_pause_minutes``: stop.
+- ``disk``: free space on the run's disk against ``disk_needed_bytes`` (one checkpoint, set by the session):
+  warn below ``disk_warn_saves`` checkpoints' worth, pause below ``disk_pause_saves`` (the next save would not
+  fit), resume at ``disk_resume_saves`` or more, once the user has freed space.
 
 Several pause rules can be active at once; the run resumes only when every one of them has cleared,
 with one ``resume`` action. A second rule triggering during a pause gives another ``pause`` action
@@ -119,6 +122,8 @@ class Guard:
         self._battery_warned = False             # reset when the charger is seen connected again
         self._swap_baseline: int | None = None
         self._swap_warned = False
+        self.disk_needed_bytes: int | None = None   # one checkpoint's size; the disk rule sleeps until it is known
+        self._disk_warned = False
 
     # ------------------------------------------------------------------ state
     @property
@@ -144,6 +149,7 @@ class Guard:
             return [self._stop(stop)]
         actions = self._check_warnings(sample)
         actions += self._check_pauses(sample)
+        actions += self._check_disk(sample)
         if self._state == "paused":
             assert self._paused_since is not None
             paused_min = (self._clock() - self._paused_since) / 60.0
@@ -213,6 +219,37 @@ class Guard:
         return [GuardAction(action="resume", rule=first_rule.name, value=first_value,
                             threshold=first_rule.resume_below, message="; ".join(parts) + ": resumed")]
 
+    def _check_disk(self, sample: Sample) -> list[GuardAction]:
+        """The disk rule: checkpoints' worth of free space, warn / pause / resume (module docstring)."""
+        free, need = _finite(sample.disk_free_bytes), self.disk_needed_bytes
+        if free is None or not need:
+            return []
+        fits, cfg = free / need, self.cfg
+        have = f"{_bytes(free)} free on the run's disk, a checkpoint needs {_bytes(need)}"
+        actions: list[GuardAction] = []
+        if fits >= cfg.disk_warn_saves:
+            self._disk_warned = False
+        elif not self._disk_warned and fits >= cfg.disk_pause_saves:
+            self._disk_warned = True
+            actions.append(GuardAction(action="warn", rule="disk", value=free, threshold=need * cfg.disk_warn_saves,
+                                       message=f"Disk space is low: {have}; free space or lower save_total_limit"))
+        if "disk" not in self._active and fits < cfg.disk_pause_saves:
+            self._active.append("disk")
+            if self._state == "run":
+                self._state = "paused"
+                self._paused_since = self._clock()
+            actions.append(GuardAction(action="pause", rule="disk", value=free, threshold=need * cfg.disk_pause_saves,
+                                       message=f"Disk nearly full: {have}: paused before the next save fails; free space "
+                                               f"(resumes at {_bytes(need * cfg.disk_resume_saves)} free)"))
+        elif "disk" in self._active and fits >= cfg.disk_resume_saves:
+            self._active.remove("disk")
+            if not self._active:
+                self._state = "run"
+                self._paused_since = None
+                actions.append(GuardAction(action="resume", rule="disk", value=free, threshold=need * cfg.disk_resume_saves,
+                                           message=f"Disk space freed: {have}: resumed"))
+        return actions
+
     def _check_warnings(self, sample: Sample) -> list[GuardAction]:
         actions: list[GuardAction] = []
         if sample.on_ac is True:
@@ -254,6 +291,13 @@ def _finite(value: float | None) -> float | None:
     if value is None or math.isnan(value):
         return None
     return float(value)
+
+
+def _bytes(n: float) -> str:
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{int(n)} bytes"
 
 
 def _num(value: float, max_decimals: int = 2) -> str:

@@ -48,11 +48,21 @@ def read_once(gpu_index: int | None) -> Sample:
     return Sample(gpu_index=gpu_index, **_read_all(gpu_index))
 
 
-def _read_all(gpu_index: int | None) -> dict[str, Any]:
+def _read_all(gpu_index: int | None, disk_path: PathArg | None = None) -> dict[str, Any]:
     values = _read_gpu(gpu_index)
     values.update(_read_torch())
     values.update(_read_system())
+    values["disk_free_bytes"] = _disk_free(disk_path)
     return values
+
+
+def _disk_free(path: PathArg | None) -> int | None:
+    if path is None:
+        return None
+    try:
+        return int(psutil.disk_usage(str(path)).free)
+    except _READ_ERRORS:
+        return None
 
 
 def _read_gpu(index: int | None) -> dict[str, Any]:
@@ -168,6 +178,7 @@ TRACE_FIELDS: dict[str, tuple[str, float, float]] = {
     "cpu_temp_c": ("number", -50.0, 150.0),
     "battery_pct": ("number", 0.0, 100.0),
     "on_ac": ("bool", 0.0, 0.0),
+    "disk_free_bytes": ("number", 0.0, 1e18),
 }
 
 
@@ -304,13 +315,14 @@ class SensorLoop:
 
     def __init__(self, on_sample: Callable[[Sample], None], *, gpu_index: int | None = None,
                  interval_s: float = 0.5, trace: SensorTrace | None = None, clock: Clock = time.monotonic,
-                 on_error: Callable[[BaseException], None] | None = None) -> None:
+                 on_error: Callable[[BaseException], None] | None = None, disk_path: PathArg | None = None) -> None:
         if interval_s <= 0:
             raise ValueError("interval_s must be positive")
         self.on_sample = on_sample
         self.gpu_index = gpu_index
         self.interval_s = interval_s
         self.trace = trace
+        self.disk_path = disk_path   # free space on this path's disk is read too (the run's checkpoints)
         self._clock = clock
         self._on_error = on_error
         self._stop_event = threading.Event()
@@ -359,7 +371,7 @@ class SensorLoop:
 
     def read(self) -> Sample:
         """One reading now, with the trace overlay; the loop calls this every interval."""
-        values = _read_all(self.gpu_index)
+        values = _read_all(self.gpu_index, self.disk_path)
         simulated: list[str] = []
         if self.trace is not None:
             simulated = _apply_overlay(values, self.trace.at(self._clock() - self._t0))

@@ -66,6 +66,7 @@ class Sample(Event):
     cpu_temp_c: float | None = None
     battery_pct: float | None = None
     on_ac: bool | None = None
+    disk_free_bytes: int | None = None                          # free space on the run's disk
     simulated: list[str] = field(default_factory=list)          # fields that came from a replay trace
 
 

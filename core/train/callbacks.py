@@ -14,13 +14,17 @@ from core.record.events import Checkpoint, Control, Emit, Log, Status
 
 
 class EventCallback(TrainerCallback):
-    def __init__(self, emit: Any, start_status: Status) -> None:
+    def __init__(self, emit: Any, start_status: Status, on_checkpoint: Any = None) -> None:
         self.emit = emit   # an EventLog: it also tracks the current step for the sensor thread's events
         self.start_status = start_status
+        self.on_checkpoint = on_checkpoint   # called with each saved checkpoint's folder
         self.last_loss: float | None = None
         self.last_eval: dict[str, float] = {}
 
     def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        # On resume Trainer has just loaded the checkpoint's state, intervals included: the run's own settings
+        # (changed with `laptune resume --set`) decide when to log, evaluate and save from here on.
+        state.compute_steps(args, state.max_steps)
         # Only now does Trainer know the total number of optimizer steps (and, on resume, where it is).
         self.start_status.total_steps = state.max_steps
         self.start_status.step = state.global_step
@@ -43,6 +47,8 @@ class EventCallback(TrainerCallback):
         evals = [h for h in state.log_history if h.get("step") == state.global_step and "eval_loss" in h]
         metrics = {k: float(v) for k, v in evals[-1].items() if k.startswith("eval_")} if evals else {}
         self.emit(Checkpoint(step=state.global_step, path=path, train_loss=self.last_loss, metrics=metrics))
+        if self.on_checkpoint is not None:
+            self.on_checkpoint(path)
 
 
 class ControlCallback(TrainerCallback):

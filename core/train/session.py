@@ -15,6 +15,8 @@ from typing import Any
 
 from core.config.schema import RunConfig
 from core.hub import DownloadCancelled
+from core.record import noise
+from core.record.disk import disk_full_message, folder_bytes, free_bytes, is_disk_full
 from core.record.events import Backoff, Control, Emit, GuardAction, Sample, Status
 from core.record.runs import EventLog, RunDir, RunError, best_checkpoint, is_rank_zero, new_run_path
 from core.train.setup import (Device, SessionError, _prepare_cuda, apply_cpu_threads, build_task, choose_device,
@@ -28,9 +30,11 @@ class Faults:
     nan_at_step: int | None = None
     eval_oom: bool = False
     sensor_trace: str | None = None
+    disk_full_at_step: int | None = None   # the checkpoint save at or after this step fails as on a full disk
 
     def as_trainer_faults(self) -> dict[str, int]:
-        faults = {"oom": self.oom_at_step, "nan": self.nan_at_step, "eval_oom": 1 if self.eval_oom else None}
+        faults = {"oom": self.oom_at_step, "nan": self.nan_at_step, "eval_oom": 1 if self.eval_oom else None,
+                  "disk_full": self.disk_full_at_step}
         return {k: v for k, v in faults.items() if v is not None}
 
 
@@ -83,6 +87,8 @@ class Session:
         self.paused_seconds = 0.0
         self._trainer: Any = None
         self._sensors: Any = None
+        self.guard: Any = None
+        self.checkpoint_bytes: int | None = None   # the size of one checkpoint: estimated, then measured
 
     # ------------------------------------------------------------ the guard on the sensor thread
     def _on_sample(self, sample: Sample) -> None:
@@ -108,13 +114,25 @@ class Session:
         from core.machine.guard import Guard
         from core.machine.sensors import SensorLoop, load_trace
 
-        self.guard = Guard(self.config.guard) if self.config.guard.enabled else None
         self._guard_paused = False
+        if not self.config.guard.sensors:   # the switch that turns the sampling thread off altogether
+            self.log(Status(status="note", message="sensors are off (guard.sensors: false): no guard, no hardware readings"))
+            return None
+        self.guard = Guard(self.config.guard) if self.config.guard.enabled else None
         trace = load_trace(self.faults.sensor_trace) if self.faults.sensor_trace else None
         if not is_rank_zero():
             return None
         return SensorLoop(self._on_sample, gpu_index=device.gpu_index, interval_s=self.config.guard.sample_interval_s,
-                          trace=trace, on_error=lambda exc: self.log(Status(status="warning", message=f"sensors stopped: {exc}"))).start()
+                          trace=trace, disk_path=self.rd.checkpoints_dir,
+                          on_error=lambda exc: self.log(Status(status="warning", message=f"sensors stopped: {exc}"))).start()
+
+    def _checkpoint_saved(self, path: str) -> None:
+        """A checkpoint's real size is what the next one needs on disk (the guard's disk rule)."""
+        size = folder_bytes(Path(path))
+        if size:
+            self.checkpoint_bytes = size
+            if self.guard is not None:
+                self.guard.disk_needed_bytes = size
 
     # ------------------------------------------------------------ one attempt with Trainer
     def _attempt(self, attempt: Attempt, device: Device, trainer_faults: dict[str, int]):
@@ -130,13 +148,12 @@ class Session:
         bundle = build_task(cfg, device, self.preset_dir, self.fixed_padding or not cfg.training.dynamic_padding)
         for note in bundle.notes:
             self.log(Status(status="note", message=note))
-        if attempt.resume_from is None and not attempt.backoffs:
-            self._check_disk(bundle.model)
+        self._size_checkpoint(bundle.model, check=attempt.resume_from is None and not attempt.backoffs)
         args = training_arguments(cfg, device, self.rd.checkpoints_dir, bundle)
         origin = f" from {Path(attempt.resume_from).name}" if attempt.resume_from else ""
         started = Status(status="started", run_dir=str(self.rd.path),
                          message=f"{cfg.name}{origin} on {device.kind} ({device.precision}); {device.reason}")
-        events = EventCallback(self.log, started)
+        events = EventCallback(self.log, started, on_checkpoint=self._checkpoint_saved)
         ctrl = ControlCallback(self.control, self.log, on_pause=free_memory)
         trainer = LapTuneTrainer(
             model=bundle.model, args=args, train_dataset=bundle.train_dataset, eval_dataset=bundle.eval_dataset,
@@ -162,11 +179,22 @@ class Session:
                              should_stop=lambda: self.control.stop_requested)
         return cfg if local is None else cfg.model_copy(update={"model": cfg.model.model_copy(update={"name_or_path": local})})
 
-    def _check_disk(self, model: Any) -> None:
+    def _size_checkpoint(self, model: Any, check: bool) -> None:
         weights = sum(p.numel() * p.element_size() for p in model.parameters())
         trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
         # weights + AdamW's two fp32 states for trainable ones; two checkpoints live during rotation.
-        self.rd.check_free_space(int(1.2 * 2 * (weights + 8 * trainable)))
+        one = int(1.2 * (weights + 8 * trainable))
+        if self.checkpoint_bytes is None:
+            latest = self.rd.latest_checkpoint()
+            self.checkpoint_bytes = folder_bytes(latest.path) if latest else one
+            if self.guard is not None:
+                self.guard.disk_needed_bytes = self.checkpoint_bytes
+        if check:
+            self.rd.check_free_space(2 * one)
+
+    def _disk_full(self) -> str:
+        return disk_full_message(self.rd.checkpoints_dir, free_bytes(self.rd.checkpoints_dir), self.checkpoint_bytes,
+                                 self.rd.path)
 
     def _save_in_place(self, trainer: Any) -> str | None:
         """After an OOM the weights and optimizer are those of the last finished step: save them."""
@@ -206,6 +234,9 @@ class Session:
                     break
                 except Exception as exc:
                     trainer = self._trainer
+                    if is_disk_full(exc):   # a resumable stop: the checkpoints already written are whole
+                        status, message = "stopped", self._disk_full()
+                        break
                     if is_oom(exc):
                         plan = backoff_plan(attempt.config)
                         free_memory()
@@ -251,7 +282,12 @@ class Session:
         import torch
 
         if status == "completed" and bundle is not None and is_rank_zero():
-            bundle.save_final(self.rd.final_dir)
+            try:
+                bundle.save_final(self.rd.final_dir)
+            except Exception as exc:
+                if not is_disk_full(exc):
+                    raise
+                status, message = "stopped", self._disk_full()
         if torch.cuda.is_available():
             self.peak_memory = max(self.peak_memory, torch.cuda.max_memory_reserved())
         else:
@@ -262,6 +298,7 @@ class Session:
         best = (best_checkpoint(checkpoints, bundle.metric_for_best, bundle.greater_is_better) if bundle is not None
                 else best_checkpoint(checkpoints))
         evals = [e for e in self.rd.read_events() if e.get("type") == "eval"]
+        best_eval = best.metrics if best else _best_of(evals, bundle)
         summary = {
             "status": status,
             "run_dir": str(self.rd.path),
@@ -269,7 +306,7 @@ class Session:
             "global_step": trainer.state.global_step if trainer is not None else (checkpoints[-1].step if checkpoints else 0),
             "last_train_loss": events.last_loss if events is not None else _last_loss(self.rd),
             "last_eval": evals[-1]["metrics"] if evals else {},
-            "best_eval": best.metrics if best else {},
+            "best_eval": best_eval,
             "best_checkpoint": str(best.path) if best else None,
             "wall_seconds": round(time.time() - self.started, 2),
             "paused_seconds": round(self.paused_seconds, 2),
@@ -283,6 +320,16 @@ class Session:
         self.log(Status(status=status, message=message, run_dir=str(self.rd.path), error_type=error_type))
         self.log.close()
         return summary
+
+
+def _best_of(evals: list[dict[str, Any]], bundle: Any) -> dict[str, float]:
+    """The best evaluation when no checkpoint holds it (a short run that saved only at the end, or never)."""
+    metric = bundle.metric_for_best if bundle is not None else "eval_loss"
+    greater = bundle.greater_is_better if bundle is not None else False
+    scored = [e["metrics"] for e in evals if isinstance((e.get("metrics") or {}).get(metric), (int, float))]
+    if not scored:
+        return evals[-1]["metrics"] if evals else {}
+    return (max if greater else min)(scored, key=lambda m: m[metric])
 
 
 def _last_loss(rd: RunDir) -> float | None:
@@ -301,6 +348,8 @@ def run(config: RunConfig, emit: Emit | None = None, control: Control | None = N
 
     hardware = hardware or probe_hardware()
     rd = RunDir.create(run_dir or new_run_path(config.name))
+    if noise.active():
+        noise.attach(rd.path / noise.LOG_NAME)
     preset_dir = preset_path.parent if preset_path else None
     if is_rank_zero():
         rd.write_run_yaml(config, preset=str(preset_path) if preset_path else None, preset_dir=str(preset_dir) if preset_dir else None,
@@ -326,30 +375,46 @@ def run(config: RunConfig, emit: Emit | None = None, control: Control | None = N
 
 
 def resume(run_dir: Path | str, emit: Emit | None = None, control: Control | None = None, *, checkpoint: int | None = None,
-           faults: Faults | None = None) -> dict[str, Any]:
-    """Continue a run from its latest complete checkpoint (or checkpoint N) with the same optimizer, RNG and data position."""
+           faults: Faults | None = None, sets: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """Continue a run from its latest complete checkpoint (or checkpoint N) with the same optimizer, RNG and data position.
+
+    `sets` change the settings that keep the resume exact (core/config/resume_sets.py); they are saved in run.yaml.
+    A run that completed answers at once; a run killed before its first checkpoint starts again from step 0 in
+    the same folder with its saved configuration."""
+    from core.config.resume_sets import apply_resume_sets
     from core.machine.hardware import probe
 
     rd = RunDir.open(run_dir)
     data = rd.read_run_yaml()
-    config = rd.read_config()
+    saved, changes = apply_resume_sets(rd.read_config(), sets)
+    config = saved
     summary = rd.read_summary()
+    if summary.get("status") == "completed" and checkpoint is None:
+        message = f"already complete at step {summary.get('global_step', '?')}: nothing to resume"
+        if emit is not None:
+            emit(Status(status="note", message=message, run_dir=str(rd.path)))
+        return {**summary, "message": message, "already_complete": True}
     if summary.get("final_config"):   # keep the smaller settings an OOM back-off chose
         fc = summary["final_config"]
         config = config.model_copy(update={
             "training": config.training.model_copy(update={k: fc[k] for k in ("batch_size", "grad_accum", "max_seq_length")}),
             "memory": config.memory.model_copy(update={"gradient_checkpointing": fc["gradient_checkpointing"]})})
-    if checkpoint is not None:
-        target = rd.checkpoint(checkpoint)
-    else:
-        target = rd.latest_checkpoint()
-        skipped = [c for c in rd.checkpoints() if not c.complete]
-        if target is None:
-            raise RunError(f"no complete checkpoint in {rd.path} to resume from",
-                           fix="start the run again with `laptune train`")
+    if changes and is_rank_zero():
+        rd.write_run_yaml(saved, **{k: v for k, v in data.items() if k != "config"},
+                          resume_sets=[*data.get("resume_sets", []), *sets])
+    if noise.active():
+        noise.attach(rd.path / noise.LOG_NAME)
+    skipped = [c for c in rd.checkpoints() if not c.complete]
+    target = rd.checkpoint(checkpoint) if checkpoint is not None else rd.latest_checkpoint()
     preset_dir = Path(data["preset_dir"]) if data.get("preset_dir") else None
     session = Session(config, emit, control, rd, preset_dir, probe(), faults or Faults())
+    for key, (old, new) in changes.items():
+        session.log(Status(status="note", message=f"{key}: {old} -> {new} for the rest of this run"))
     if checkpoint is None:
         for bad in skipped:
             session.log(Status(status="note", message=f"skipped {bad.path.name}: incomplete (its save was interrupted)"))
+    if target is None:
+        session.log(Status(status="note", message=f"no complete checkpoint in {rd.path}: the run stopped before its first "
+                                                  "save, so it starts again from step 0 in the same folder with its saved settings"))
+        return session.execute(resume_from=None)
     return session.execute(resume_from=str(target.path))

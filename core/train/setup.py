@@ -4,6 +4,7 @@ Used by the session and by the probe (a few real steps before the run), so neith
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +120,22 @@ OPTIMIZERS = {"adamw": "adamw_torch", "adamw_8bit": "adamw_bnb_8bit", "paged_ada
               "adafactor": "adafactor", "sgd": "sgd"}
 
 
+def planned_steps(cfg: RunConfig, n_train: int) -> int:
+    """Optimizer steps the run will take (one process): max_steps, or epochs x steps per epoch."""
+    t = cfg.training
+    if t.max_steps > 0:
+        return t.max_steps
+    per_epoch = max(1, math.ceil(math.ceil(max(n_train, 1) / t.batch_size) / t.grad_accum))
+    return max(1, math.ceil(t.num_epochs * per_epoch))
+
+
+def logging_interval(cfg: RunConfig, n_train: int) -> int:
+    """training.logging_steps, or (unset) about 150 points a run: every step of a short run, at most every 50."""
+    if cfg.training.logging_steps:
+        return cfg.training.logging_steps
+    return max(1, min(50, round(planned_steps(cfg, n_train) / 150)))
+
+
 def training_arguments(cfg: RunConfig, device: Device, output_dir: Path, bundle: Any):
     from transformers import TrainingArguments
 
@@ -138,7 +155,7 @@ def training_arguments(cfg: RunConfig, device: Device, output_dir: Path, bundle:
         max_steps=t.max_steps,
         max_grad_norm=t.max_grad_norm,
         optim=OPTIMIZERS[t.optimizer],
-        logging_steps=t.logging_steps,
+        logging_steps=logging_interval(cfg, len(bundle.train_dataset)),
         logging_nan_inf_filter=False,          # a NaN must show, not be averaged away
         eval_strategy=eval_strategy,
         eval_steps=t.eval_steps,

@@ -183,6 +183,10 @@ class LapTuneTrainer(Trainer):
         self._staging_dir = staging
         try:
             super()._save_checkpoint(model, trial)
+            if self.args.should_save and self._fault("disk_full"):
+                # What torch's zip writer raises when the disk fills mid-save (seen on a 6 MB folder).
+                raise RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 112576 vs 112464 "
+                                   "(a full disk simulated by LapTune)")
             staged = Path(staging) / name
             if self.args.should_save:
                 if self.state.best_model_checkpoint and self.state.best_model_checkpoint.startswith(staging):
