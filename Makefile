@@ -5,9 +5,19 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-TORCH ?= torch==2.13.0
+TORCH_VERSION ?= 2.13.0
+TORCH ?= torch==$(TORCH_VERSION)
+# NVIDIA: `make run CUDA=1` replaces the CPU torch with the CUDA build for the driver found (nvidia-smi's
+# "CUDA Version"); CUDA_WHEEL=cu126 (or cu118, cu124, cu128) chooses one by hand, TORCH_INDEX another mirror.
+CUDA ?=
+DRIVER_CUDA := $(shell nvidia-smi 2>/dev/null | sed -n 's/.*CUDA Version: *\([0-9][0-9]*\)\.\([0-9]\).*/\1\2/p' | head -n1)
+CUDA_WHEEL ?= $(shell v="$(DRIVER_CUDA)"; if [ -z "$$v" ]; then echo cu126; elif [ "$$v" -ge 128 ]; then echo cu128; \
+	elif [ "$$v" -ge 126 ]; then echo cu126; elif [ "$$v" -ge 124 ]; then echo cu124; else echo cu118; fi)
+TORCH_INDEX ?= https://download.pytorch.org/whl/$(CUDA_WHEEL)
+CUDA_STAMP := $(VENV)/.torch-$(CUDA_WHEEL)
+WITH_CUDA := $(if $(filter 1 yes true,$(CUDA)),$(CUDA_STAMP))
 
-.PHONY: run test test-package venv clean demo
+.PHONY: run test test-package venv clean demo cuda-hint
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -20,7 +30,16 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-run: $(STAMP)
+$(CUDA_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --force-reinstall "$(TORCH)" --index-url $(TORCH_INDEX)
+	$(BIN)/python -c "import torch; print('torch', torch.__version__, 'CUDA', torch.version.cuda, 'GPU available:', torch.cuda.is_available())"
+	touch $@
+
+cuda-hint:
+	@if [ -n "$(DRIVER_CUDA)" ] && [ -z "$(WITH_CUDA)" ] && [ ! -e "$(CUDA_STAMP)" ]; then \
+		echo "An NVIDIA driver is here (CUDA $(DRIVER_CUDA)): 'make run CUDA=1' installs the CUDA build of torch ($(CUDA_WHEEL))."; fi
+
+run: $(STAMP) $(WITH_CUDA) cuda-hint
 	$(BIN)/laptune
 
 demo: $(STAMP)

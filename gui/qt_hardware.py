@@ -6,9 +6,10 @@ processes holding GPU memory. During a run the panel shows the run's own samples
 """
 from __future__ import annotations
 
+import atexit
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QWidget
 
 from gui.qt_text import GIB, fmt_num
@@ -162,10 +163,37 @@ class HardwarePanel(QGroupBox):
         self.power.setText(self.tr("battery {pct} %, {where}").format(pct="?" if pct is None else fmt_num(pct, 0), where=where))
 
 
+# Every started poller thread with its poller, until it has stopped. A QThread destroyed while it runs aborts
+# the process ("QThread: Destroyed while thread 'laptune-sensors' is still running"), which happened when the
+# application object or the window went away before the window was closed. Holding them here means no garbage
+# collection destroys a running one; the window's destruction, the application's aboutToQuit and, last, the
+# interpreter's exit stop them, whichever comes first.
+_RUNNING: list[tuple[QThread, SensorPoller]] = []
+
+
+def _stop_thread(thread: QThread, poller: SensorPoller, wait_ms: int = 3000) -> None:
+    """Stop one poller thread from any order of teardown (its monitor may already be deleted)."""
+    try:
+        if thread.isRunning():
+            # The poller stops its timer on its own thread, then ends the thread; invoked by name so it works
+            # when the monitor (and its signals) no longer exist.
+            QMetaObject.invokeMethod(poller, "end", Qt.ConnectionType.QueuedConnection)
+            thread.wait(wait_ms)
+        running = thread.isRunning()
+    except RuntimeError:
+        running = False   # the C++ objects are gone already: nothing runs
+    if not running:   # a thread slow to stop (a busy machine) stays held until exit, never destroyed running
+        _RUNNING[:] = [pair for pair in _RUNNING if pair[0] is not thread]
+
+
+@atexit.register
+def stop_all_pollers() -> None:
+    for thread, poller in list(_RUNNING):
+        _stop_thread(thread, poller, wait_ms=15000)
+
+
 class HardwareMonitor(QObject):
     """Owns the poller thread; the panel's slots receive its signals on the GUI thread."""
-
-    _stop = Signal()
 
     def __init__(self, panel: HardwarePanel, probe_source: ProbeSource | None, fixed: Any = None,
                  parent: QObject | None = None) -> None:
@@ -175,23 +203,27 @@ class HardwareMonitor(QObject):
         self.poller = SensorPoller(probe_source, fixed)
         self.poller.moveToThread(self.thread)
         self.thread.started.connect(self.poller.begin)
-        self._stop.connect(self.poller.end)
         self.poller.sample.connect(panel.on_sample)
         self.poller.snapshot.connect(panel.on_snapshot)
+        thread, poller = self.thread, self.poller
+        self.destroyed.connect(lambda *_: _stop_thread(thread, poller))   # the window deleted without closing
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
 
     def start(self) -> None:
         if not self.thread.isRunning():
+            _RUNNING.append((self.thread, self.poller))
             self.thread.start()
 
     def set_paused(self, paused: bool) -> None:
         if self.poller is not None:
             self.poller.paused = paused
 
+    @Slot()
     def shutdown(self) -> None:
         if self.poller is None:
             return
-        if self.thread.isRunning():
-            self._stop.emit()      # the poller stops its timer on its own thread, then ends the thread
-            self.thread.wait(3000)
+        _stop_thread(self.thread, self.poller)
         self.poller.deleteLater()
         self.poller = None

@@ -17,6 +17,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow
 
 from gui.qt_dialogs import Dialogs, Notifier
+from gui.qt_geometry import available_area, first_size, place, remember
 from gui.qt_hardware import HardwareMonitor
 from gui.qt_layout import BUTTONS, build_layout, build_menus
 from gui.qt_runs import list_runs
@@ -43,7 +44,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("LapTune"))
-        self.resize(1366, 740)
         self.setAcceptDrops(True)
         self.icon = icon or QIcon()
         self.setWindowIcon(self.icon)
@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.set_state("idle")
         self.monitor = HardwareMonitor(self.hardware, self.probe_source or _default_probe if self.fixed_hw is None else None,
                                        fixed=self.fixed_hw, parent=self)
+        place(self, _settings())
         self._shown = False
         self._painted = False
         self._deferred_done = False
@@ -226,7 +227,7 @@ class MainWindow(QMainWindow):
         self.log(self.tr("Starting {preset}: {command}").format(preset=plan.preset, command=plan.command()))
         self._begin(train_job(plan, hardware=self.fixed_hw))
 
-    def resume_from(self, run_dir: str, step: int | None) -> None:
+    def resume_from(self, run_dir: str, step: int | None, sets: list[str] | None = None) -> None:
         """Continue a run from a checkpoint; its plots continue from where they were."""
         from core.record.runs import RunDir
 
@@ -240,7 +241,7 @@ class MainWindow(QMainWindow):
         self.current_run = str(rd.path)
         trace = self.plan.sensor_trace if self.plan is not None else None
         self.log(self.tr("Resuming {run} from checkpoint {step}").format(run=rd.path.name, step=step if step is not None else "-"))
-        self._begin(resume_job(rd.path, step, sensor_trace=trace))
+        self._begin(resume_job(rd.path, step, sensor_trace=trace, sets=sets))
 
     def _begin(self, job: Any) -> None:
         self._total, self._rate, self._last_loss, self._guard_reason = None, None, None, None
@@ -292,7 +293,7 @@ class MainWindow(QMainWindow):
     def _resume_accepted(self) -> None:
         choice = self.resumeDialog.selected()
         if choice is not None:
-            self.resume_from(*choice)
+            self.resume_from(*choice, sets=self.resumeDialog.settings())
 
     @Slot()
     def ask_open_run(self) -> None:
@@ -469,13 +470,23 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop the sensor thread and hide the tray icon; called once the window may close."""
+        remember(self, _settings())
         self.monitor.shutdown()
         self.notifier.hide()
         if self._plots is not None:
             self._plots._timer.stop()
 
     def sizeHint(self) -> QSize:
-        return QSize(1366, 740)
+        return first_size(available_area(self), self.minimumSizeHint())
+
+
+def _settings() -> Any:
+    from gui.app import settings   # the app's settings file (gui.app builds this window: imported lazily)
+
+    try:
+        return settings()
+    except OSError:
+        return None
 
 
 def _default_probe() -> Any:

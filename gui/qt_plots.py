@@ -26,6 +26,8 @@ REFRESH_MS = 50           # one plot per tick, round robin: each plot redraws at
                           # later, and one event-loop pass never repaints more than one plot
 DOWNSAMPLE_FACTOR = 2.0   # points drawn per horizontal pixel (pyqtgraph's default is 5)
 MAX_SYMBOLS = 300         # eval points get markers until a curve has this many
+FEW_POINTS = 40           # every curve gets markers while it has at most this many points: a single point
+                          # draws no line at all, so a short run's loss and learning rate looked empty
 SMOOTHING = 0.9           # EMA weight of the smoothed loss (debiased, as TensorBoard does)
 PAUSE_BRUSH = QColor(255, 165, 0, 60)
 MARK_PEN = pg.mkPen("#ff7f0e", width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
@@ -66,6 +68,21 @@ class Series:
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         return self.x[:self.n], self.y[:self.n]
+
+
+def _few_point_markers(curve: pg.PlotDataItem, n: int) -> None:
+    """Markers in the curve's colour while it has few points; gone again once the line speaks for itself."""
+    auto = getattr(curve, "_auto_symbol", False)
+    if 0 < n <= FEW_POINTS and curve.opts.get("symbol") is None:
+        color = pg.mkPen(curve.opts.get("pen")).color()
+        curve.setSymbol("o")
+        curve.setSymbolSize(5)
+        curve.setSymbolBrush(color)
+        curve.setSymbolPen(color)
+        curve._auto_symbol = True
+    elif (n == 0 or n > FEW_POINTS) and auto:
+        curve.setSymbol(None)
+        curve._auto_symbol = False
 
 
 class PlotPanel(QWidget):
@@ -321,6 +338,7 @@ class PlotPanel(QWidget):
             curve = self.curves[key]
             if len(x) > MAX_SYMBOLS and curve.opts.get("symbol") is not None:
                 curve.setSymbol(None)          # thousands of markers cost more than they show
+            _few_point_markers(curve, len(x))
             curve.setData(x, y)
 
     def clear(self) -> None:

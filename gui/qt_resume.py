@@ -1,12 +1,14 @@
-"""The resume-from-checkpoint picker: a run's checkpoints with step, train loss, eval metric, best marked."""
+"""The resume-from-checkpoint picker: a run's checkpoints with step, train loss, eval metric, best marked, and the
+settings a resume may change without breaking it (checkpoint interval and limit, evaluation and logging interval).
+A run with no complete checkpoint (stopped before its first save) can be resumed too: it starts again from step 0."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel,
+                               QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from gui.qt_runs import metric_text
 
@@ -41,6 +43,19 @@ class ResumeDialog(QDialog):
         self.note = QLabel(self.tr("The best checkpoint by the evaluation metric is marked ★; the last one is not always the best."))
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
+        form = QFormLayout()
+        self.settingBoxes: dict[str, QSpinBox] = {}
+        for key, label, zero in (("training.save_steps", self.tr("Save a checkpoint every (steps):"), self.tr("each epoch")),
+                                 ("training.save_total_limit", self.tr("Keep at most (checkpoints):"), self.tr("all")),
+                                 ("training.eval_steps", self.tr("Evaluate every (steps):"), self.tr("each epoch")),
+                                 ("training.logging_steps", self.tr("Log the loss every (steps):"), self.tr("automatic"))):
+            box = QSpinBox()
+            box.setObjectName("resume_" + key.split(".")[1])
+            box.setRange(0, 1_000_000)
+            box.setSpecialValueText(zero)   # 0 shows as "each epoch" / "all" / "automatic": the setting unset
+            form.addRow(label, box)
+            self.settingBoxes[key] = box
+        layout.addLayout(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Resume"))
         self.buttons.accepted.connect(self.accept)
@@ -57,10 +72,18 @@ class ResumeDialog(QDialog):
 
         self.table.setRowCount(0)
         path = self.runCombo.currentData()
+        self.config: Any = None
         try:
-            self.checkpoints = RunDir.open(path).checkpoints() if path else []
-        except RunError:
+            rd = RunDir.open(path) if path else None
+            self.checkpoints = rd.checkpoints() if rd else []
+            self.config = rd.read_config() if rd else None
+        except (RunError, OSError, ValueError):
             self.checkpoints = []
+        for key, box in self.settingBoxes.items():
+            section, name = key.split(".")
+            value = getattr(getattr(self.config, section), name) if self.config is not None else None
+            box.setValue(value or 0)
+            box.setProperty("original", value or 0)
         for info in self.checkpoints:
             row = self.table.rowCount()
             self.table.insertRow(row)
@@ -77,6 +100,11 @@ class ResumeDialog(QDialog):
         pick = best or complete[-1:]
         if pick:
             self.table.selectRow(pick[0])
+        if self.config is not None and not complete:
+            self.note.setText(self.tr("This run stopped before its first checkpoint: it starts again from step 0 in "
+                                      "the same folder, with its saved settings."))
+        else:
+            self.note.setText(self.tr("The best checkpoint by the evaluation metric is marked ★; the last one is not always the best."))
         self._update_ok()
 
     @Slot()
@@ -88,9 +116,21 @@ class ResumeDialog(QDialog):
             if info.step == step:
                 self.table.selectRow(row)
 
-    def selected(self) -> tuple[str, int] | None:
+    def selected(self) -> tuple[str, int | None] | None:
+        """(run folder, checkpoint step), or (run folder, None) for a run with no complete checkpoint yet."""
+        if self.config is not None and not any(c.complete for c in self.checkpoints):
+            return self.runCombo.currentData(), None
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
         info = self.checkpoints[rows[0].row()]
         return (self.runCombo.currentData(), info.step) if info.complete else None
+
+    def settings(self) -> list[str]:
+        """The changed settings as `laptune resume --set` takes them (0 means unset, where that is allowed)."""
+        out = []
+        for key, box in self.settingBoxes.items():
+            if box.value() != box.property("original"):
+                value = box.value()
+                out.append(f"{key}={value if value else 'null'}")
+        return out

@@ -190,12 +190,13 @@ def train_job(plan: Any, hardware: Any = None) -> Job:
     return job
 
 
-def resume_job(run_dir: str | Path, checkpoint: int | None, sensor_trace: str | None = None) -> Job:
+def resume_job(run_dir: str | Path, checkpoint: int | None, sensor_trace: str | None = None,
+               sets: list[str] | None = None) -> Job:
     def job(emit: Callable[[Event], None], control: Control) -> dict:
         from gui.qt_preload import preload
 
         preload()
         from core.train import session
         faults = session.Faults(sensor_trace=sensor_trace) if sensor_trace else None
-        return session.resume(run_dir, emit, control, checkpoint=checkpoint, faults=faults)
+        return session.resume(run_dir, emit, control, checkpoint=checkpoint, faults=faults, sets=sets or [])
     return job

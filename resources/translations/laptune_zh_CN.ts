@@ -417,19 +417,19 @@
         <translation>正在从 {source} 下载 {model}：{pct:.0f}%（{done} / {total}），{speed}，剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="467"/>
+        <location filename="../../gui/qt_try.py" line="468"/>
         <source>Choose a run in the history first, then Try it...</source>
         <translation>请先在运行历史中选择一个运行，再点“试用...”</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="477"/>
-        <location filename="../../gui/qt_try.py" line="487"/>
-        <location filename="../../gui/qt_try.py" line="501"/>
+        <location filename="../../gui/qt_try.py" line="478"/>
+        <location filename="../../gui/qt_try.py" line="488"/>
+        <location filename="../../gui/qt_try.py" line="502"/>
         <source>Try it...</source>
         <translation>试用...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="479"/>
+        <location filename="../../gui/qt_try.py" line="480"/>
         <source>Try a trained model: type a sentence, chat, or compare two checkpoints</source>
         <translation>试用训练好的模型：输入句子、对话，或比较两个检查点</translation>
     </message>
@@ -1674,120 +1674,120 @@
 <context>
     <name>HardwarePanel</name>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="84"/>
+        <location filename="../../gui/qt_hardware.py" line="85"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="87"/>
+        <location filename="../../gui/qt_hardware.py" line="88"/>
         <source>detecting...</source>
         <translation>正在检测...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="95"/>
+        <location filename="../../gui/qt_hardware.py" line="96"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="96"/>
+        <location filename="../../gui/qt_hardware.py" line="97"/>
         <source>VRAM</source>
         <translation>显存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="97"/>
+        <location filename="../../gui/qt_hardware.py" line="98"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="98"/>
+        <location filename="../../gui/qt_hardware.py" line="99"/>
         <source>RAM</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="99"/>
+        <location filename="../../gui/qt_hardware.py" line="100"/>
         <source>Power</source>
         <translation>电源</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="100"/>
+        <location filename="../../gui/qt_hardware.py" line="101"/>
         <source>Other GPU users</source>
         <translation>其他占用 GPU 的程序</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="110"/>
+        <location filename="../../gui/qt_hardware.py" line="111"/>
         <source> (simulated)</source>
         <translation>（模拟）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="112"/>
+        <location filename="../../gui/qt_hardware.py" line="113"/>
         <source>none: training runs on the CPU</source>
         <translation>无：训练在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="113"/>
-        <location filename="../../gui/qt_hardware.py" line="121"/>
+        <location filename="../../gui/qt_hardware.py" line="114"/>
+        <location filename="../../gui/qt_hardware.py" line="122"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="123"/>
-        <location filename="../../gui/qt_hardware.py" line="148"/>
+        <location filename="../../gui/qt_hardware.py" line="124"/>
+        <location filename="../../gui/qt_hardware.py" line="149"/>
         <source>GPU {t} °C</source>
         <translation>GPU {t} °C</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="125"/>
+        <location filename="../../gui/qt_hardware.py" line="126"/>
         <source>{used} of {total} GiB used</source>
         <translation>已用 {used} / {total} GiB</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="131"/>
+        <location filename="../../gui/qt_hardware.py" line="132"/>
         <source>mains (no battery)</source>
         <translation>外接电源（无电池）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="139"/>
+        <location filename="../../gui/qt_hardware.py" line="140"/>
         <source>{used} of {total} GiB used ({pct} %)</source>
         <translation>已用 {used} / {total} GiB（{pct} %）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="143"/>
-        <location filename="../../gui/qt_hardware.py" line="156"/>
+        <location filename="../../gui/qt_hardware.py" line="144"/>
+        <location filename="../../gui/qt_hardware.py" line="157"/>
         <source>{pct} % used</source>
         <translation>已用 {pct} %</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="145"/>
+        <location filename="../../gui/qt_hardware.py" line="146"/>
         <source>no GPU</source>
         <translation>无 GPU</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="150"/>
+        <location filename="../../gui/qt_hardware.py" line="151"/>
         <source>CPU {t} °C</source>
         <translation>CPU {t} °C</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="154"/>
+        <location filename="../../gui/qt_hardware.py" line="155"/>
         <source>no sensor readable</source>
         <translation>无法读取传感器</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="161"/>
+        <location filename="../../gui/qt_hardware.py" line="162"/>
         <source>on AC</source>
         <translation>接通电源</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="161"/>
+        <location filename="../../gui/qt_hardware.py" line="162"/>
         <source>on battery</source>
         <translation>使用电池</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="161"/>
+        <location filename="../../gui/qt_hardware.py" line="162"/>
         <source>source unknown</source>
         <translation>电源未知</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_hardware.py" line="162"/>
+        <location filename="../../gui/qt_hardware.py" line="163"/>
         <source>battery {pct} %, {where}</source>
         <translation>电池 {pct} %，{where}</translation>
     </message>
@@ -1805,200 +1805,200 @@
         <translation>新语言将在当前训练结束并重新启动 LapTune 后生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="45"/>
+        <location filename="../../gui/qt_main.py" line="46"/>
         <source>LapTune</source>
         <translation>LapTune</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="99"/>
+        <location filename="../../gui/qt_main.py" line="100"/>
         <source>Log file</source>
         <translation>日志文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="99"/>
+        <location filename="../../gui/qt_main.py" line="100"/>
         <source>Errors are written to {path}</source>
         <translation>错误信息写在 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="226"/>
+        <location filename="../../gui/qt_main.py" line="227"/>
         <source>Starting {preset}: {command}</source>
         <translation>正在启动 {preset}：{command}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="242"/>
+        <location filename="../../gui/qt_main.py" line="243"/>
         <source>Resuming {run} from checkpoint {step}</source>
         <translation>从检查点 {step} 继续 {run}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="248"/>
+        <location filename="../../gui/qt_main.py" line="249"/>
         <source>Starting: loading the model and the data...</source>
         <translation>正在启动：加载模型和数据...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="257"/>
+        <location filename="../../gui/qt_main.py" line="258"/>
         <source>Pausing after the current step...</source>
         <translation>当前步骤结束后暂停...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="264"/>
+        <location filename="../../gui/qt_main.py" line="265"/>
         <source>Resuming...</source>
         <translation>正在继续...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="271"/>
+        <location filename="../../gui/qt_main.py" line="272"/>
         <source>Stopping: saving a checkpoint after the current step...</source>
         <translation>正在停止：当前步骤结束后保存检查点...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="281"/>
+        <location filename="../../gui/qt_main.py" line="282"/>
         <source>No runs yet</source>
         <translation>还没有训练记录</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="281"/>
+        <location filename="../../gui/qt_main.py" line="282"/>
         <source>There is no run with a checkpoint to resume.</source>
         <translation>没有带检查点、可以继续的训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="303"/>
+        <location filename="../../gui/qt_main.py" line="304"/>
         <source>Open a run folder</source>
         <translation>打开训练文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="317"/>
+        <location filename="../../gui/qt_main.py" line="318"/>
         <source>Cannot open the run</source>
         <translation>无法打开该训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="328"/>
+        <location filename="../../gui/qt_main.py" line="329"/>
         <source>Showing run {name}: {status}, step {step}</source>
         <translation>正在显示训练 {name}：{status}，第 {step} 步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="330"/>
+        <location filename="../../gui/qt_main.py" line="331"/>
         <source>Opened {path} ({n} events)</source>
         <translation>已打开 {path}（{n} 条事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="365"/>
-        <location filename="../../gui/qt_main.py" line="397"/>
+        <location filename="../../gui/qt_main.py" line="366"/>
+        <location filename="../../gui/qt_main.py" line="398"/>
         <source>Training: step {step}/{total}</source>
         <translation>训练中：第 {step}/{total} 步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="367"/>
+        <location filename="../../gui/qt_main.py" line="368"/>
         <source>loss {loss:.4f}</source>
         <translation>损失 {loss:.4f}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="369"/>
+        <location filename="../../gui/qt_main.py" line="370"/>
         <source>about {left} left</source>
         <translation>约剩 {left}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="377"/>
-        <location filename="../../gui/qt_main.py" line="402"/>
+        <location filename="../../gui/qt_main.py" line="378"/>
+        <location filename="../../gui/qt_main.py" line="403"/>
         <source>Paused by the guard: {why}</source>
         <translation>守护已暂停：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="378"/>
-        <location filename="../../gui/qt_main.py" line="405"/>
+        <location filename="../../gui/qt_main.py" line="379"/>
+        <location filename="../../gui/qt_main.py" line="406"/>
         <source>LapTune paused training</source>
         <translation>LapTune 已暂停训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="381"/>
+        <location filename="../../gui/qt_main.py" line="382"/>
         <source>Resumed by the guard: {why}</source>
         <translation>守护已继续：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="383"/>
+        <location filename="../../gui/qt_main.py" line="384"/>
         <source>Stopping (guard): {why}</source>
         <translation>正在停止（守护）：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="384"/>
+        <location filename="../../gui/qt_main.py" line="385"/>
         <source>LapTune is stopping training</source>
         <translation>LapTune 正在停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="386"/>
+        <location filename="../../gui/qt_main.py" line="387"/>
         <source>Warning: {why}</source>
         <translation>警告：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="404"/>
+        <location filename="../../gui/qt_main.py" line="405"/>
         <source>Paused at step {step}. Click Resume to continue.</source>
         <translation>已在第 {step} 步暂停。点击“继续”恢复训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="405"/>
+        <location filename="../../gui/qt_main.py" line="406"/>
         <source>Paused at step {step}</source>
         <translation>已在第 {step} 步暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="407"/>
+        <location filename="../../gui/qt_main.py" line="408"/>
         <source>Probe first: measuring memory and speed with a few steps...</source>
         <translation>先试探：用几步训练测量内存和速度...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="412"/>
+        <location filename="../../gui/qt_main.py" line="413"/>
         <source>Training resumed at step {step}</source>
         <translation>训练已在第 {step} 步继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="419"/>
+        <location filename="../../gui/qt_main.py" line="420"/>
         <source>Finished at step {step} in {time}.</source>
         <translation>已在第 {step} 步完成，用时 {time}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="421"/>
+        <location filename="../../gui/qt_main.py" line="422"/>
         <source>LapTune finished training</source>
         <translation>LapTune 已完成训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="423"/>
+        <location filename="../../gui/qt_main.py" line="424"/>
         <source>Stopped at step {step}; a checkpoint was saved. Resume from checkpoint... continues it.</source>
         <translation>已在第 {step} 步停止并保存了检查点。用“从检查点继续...”可以接着训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="425"/>
+        <location filename="../../gui/qt_main.py" line="426"/>
         <source>LapTune stopped training</source>
         <translation>LapTune 已停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="427"/>
+        <location filename="../../gui/qt_main.py" line="428"/>
         <source>Best evaluation: {metrics}.</source>
         <translation>最佳评估：{metrics}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="434"/>
+        <location filename="../../gui/qt_main.py" line="435"/>
         <source>The run failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="435"/>
+        <location filename="../../gui/qt_main.py" line="436"/>
         <source>Failed: {message}</source>
         <translation>失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="436"/>
+        <location filename="../../gui/qt_main.py" line="437"/>
         <source>LapTune: the run failed</source>
         <translation>LapTune：训练失败</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="458"/>
+        <location filename="../../gui/qt_main.py" line="459"/>
         <source>Stopping: saving a checkpoint; LapTune closes when it is saved.</source>
         <translation>正在停止：保存检查点；保存后 LapTune 将关闭。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="464"/>
+        <location filename="../../gui/qt_main.py" line="465"/>
         <source>LapTune keeps training</source>
         <translation>LapTune 继续训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="464"/>
+        <location filename="../../gui/qt_main.py" line="465"/>
         <source>Training goes on in the background.</source>
         <translation>训练在后台继续进行。</translation>
     </message>
@@ -2006,57 +2006,57 @@
 <context>
     <name>PlotPanel</name>
     <message>
-        <location filename="../../gui/qt_plots.py" line="79"/>
+        <location filename="../../gui/qt_plots.py" line="96"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="79"/>
-        <location filename="../../gui/qt_plots.py" line="80"/>
-        <location filename="../../gui/qt_plots.py" line="93"/>
+        <location filename="../../gui/qt_plots.py" line="96"/>
+        <location filename="../../gui/qt_plots.py" line="97"/>
+        <location filename="../../gui/qt_plots.py" line="110"/>
         <source>step</source>
         <translation>步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="79"/>
+        <location filename="../../gui/qt_plots.py" line="96"/>
         <source>Eval metrics</source>
         <translation>评估指标</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="80"/>
+        <location filename="../../gui/qt_plots.py" line="97"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="80"/>
+        <location filename="../../gui/qt_plots.py" line="97"/>
         <source>VRAM used (%)</source>
         <translation>显存占用 (%)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="80"/>
-        <location filename="../../gui/qt_plots.py" line="81"/>
+        <location filename="../../gui/qt_plots.py" line="97"/>
+        <location filename="../../gui/qt_plots.py" line="98"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="81"/>
+        <location filename="../../gui/qt_plots.py" line="98"/>
         <source>Temperature (°C)</source>
         <translation>温度 (°C)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="81"/>
+        <location filename="../../gui/qt_plots.py" line="98"/>
         <source>RAM used (%)</source>
         <translation>内存占用 (%)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="82"/>
+        <location filename="../../gui/qt_plots.py" line="99"/>
         <source>Dashed orange line: the run was paused here (by the guard or by you).
 Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>橙色虚线：训练在此处暂停（由守护或由你）。
 右键：把此图另存为 PNG，或把本次训练的指标另存为 CSV。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="84"/>
+        <location filename="../../gui/qt_plots.py" line="101"/>
         <source>Orange shading: the run was paused (by the guard or by you).
 Horizontal lines: the guard&apos;s thresholds (pause, resume, stop). For VRAM the guard
 leaves out what this run keeps cached for its own reuse, so &apos;all programs&apos; may sit
@@ -2068,91 +2068,91 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 右键：把此图另存为 PNG，或把本次训练的指标另存为 CSV。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="115"/>
+        <location filename="../../gui/qt_plots.py" line="132"/>
         <source>train loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="116"/>
+        <location filename="../../gui/qt_plots.py" line="133"/>
         <source>smoothed</source>
         <translation>平滑</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="117"/>
+        <location filename="../../gui/qt_plots.py" line="134"/>
         <source>eval loss</source>
         <translation>评估损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="119"/>
+        <location filename="../../gui/qt_plots.py" line="136"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="120"/>
+        <location filename="../../gui/qt_plots.py" line="137"/>
         <source>all programs</source>
         <translation>所有程序</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="121"/>
+        <location filename="../../gui/qt_plots.py" line="138"/>
         <source>this run</source>
         <translation>本次训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="122"/>
+        <location filename="../../gui/qt_plots.py" line="139"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="123"/>
+        <location filename="../../gui/qt_plots.py" line="140"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="124"/>
+        <location filename="../../gui/qt_plots.py" line="141"/>
         <source>RAM</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="153"/>
+        <location filename="../../gui/qt_plots.py" line="170"/>
         <source>Save this plot as PNG...</source>
         <translation>将此图保存为 PNG...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="156"/>
+        <location filename="../../gui/qt_plots.py" line="173"/>
         <source>Save the run&apos;s metrics as CSV...</source>
         <translation>将训练指标保存为 CSV...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="170"/>
-        <location filename="../../gui/qt_plots.py" line="172"/>
-        <location filename="../../gui/qt_plots.py" line="175"/>
+        <location filename="../../gui/qt_plots.py" line="187"/>
+        <location filename="../../gui/qt_plots.py" line="189"/>
+        <location filename="../../gui/qt_plots.py" line="192"/>
         <source>pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="171"/>
-        <location filename="../../gui/qt_plots.py" line="173"/>
+        <location filename="../../gui/qt_plots.py" line="188"/>
+        <location filename="../../gui/qt_plots.py" line="190"/>
         <source>resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="174"/>
-        <location filename="../../gui/qt_plots.py" line="176"/>
+        <location filename="../../gui/qt_plots.py" line="191"/>
+        <location filename="../../gui/qt_plots.py" line="193"/>
         <source>stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="279"/>
+        <location filename="../../gui/qt_plots.py" line="296"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="372"/>
+        <location filename="../../gui/qt_plots.py" line="390"/>
         <source>Save plot</source>
         <translation>保存图表</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_plots.py" line="377"/>
+        <location filename="../../gui/qt_plots.py" line="395"/>
         <source>Save metrics</source>
         <translation>保存指标</translation>
     </message>
@@ -2188,49 +2188,91 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>ResumeDialog</name>
     <message>
-        <location filename="../../gui/qt_resume.py" line="20"/>
+        <location filename="../../gui/qt_resume.py" line="22"/>
         <source>Resume from a checkpoint</source>
         <translation>从检查点继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_resume.py" line="23"/>
+        <location filename="../../gui/qt_resume.py" line="25"/>
         <source>Run:</source>
         <translation>训练：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_resume.py" line="35"/>
+        <location filename="../../gui/qt_resume.py" line="37"/>
         <source>Step</source>
         <translation>步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_resume.py" line="35"/>
+        <location filename="../../gui/qt_resume.py" line="37"/>
         <source>Train loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_resume.py" line="35"/>
+        <location filename="../../gui/qt_resume.py" line="37"/>
         <source>Eval metric</source>
         <translation>评估指标</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_resume.py" line="35"/>
+        <location filename="../../gui/qt_resume.py" line="37"/>
         <source>Best</source>
         <translation>最佳</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_resume.py" line="41"/>
+        <location filename="../../gui/qt_resume.py" line="43"/>
+        <location filename="../../gui/qt_resume.py" line="107"/>
         <source>The best checkpoint by the evaluation metric is marked ★; the last one is not always the best.</source>
         <translation>按评估指标最好的检查点标有 ★；最后一个不一定是最好的。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_resume.py" line="45"/>
+        <location filename="../../gui/qt_resume.py" line="48"/>
+        <source>Save a checkpoint every (steps):</source>
+        <translation>每隔多少步保存检查点：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_resume.py" line="48"/>
+        <location filename="../../gui/qt_resume.py" line="50"/>
+        <source>each epoch</source>
+        <translation>每个轮次</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_resume.py" line="49"/>
+        <source>Keep at most (checkpoints):</source>
+        <translation>最多保留检查点个数：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_resume.py" line="49"/>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_resume.py" line="50"/>
+        <source>Evaluate every (steps):</source>
+        <translation>每隔多少步评估：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_resume.py" line="51"/>
+        <source>Log the loss every (steps):</source>
+        <translation>每隔多少步记录损失：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_resume.py" line="51"/>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_resume.py" line="60"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_resume.py" line="69"/>
+        <location filename="../../gui/qt_resume.py" line="92"/>
         <source>incomplete</source>
         <translation>不完整</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_resume.py" line="104"/>
+        <source>This run stopped before its first checkpoint: it starts again from step 0 in the same folder, with its saved settings.</source>
+        <translation>这次训练在第一个检查点之前就停止了：将在同一文件夹中用保存的设置从第 0 步重新开始。</translation>
     </message>
 </context>
 <context>
@@ -3103,67 +3145,67 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>已加载 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="318"/>
+        <location filename="../../gui/qt_try.py" line="319"/>
         <source>Predicting...</source>
         <translation>正在预测...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="325"/>
+        <location filename="../../gui/qt_try.py" line="326"/>
         <source>%1 entities; CRF path score %2</source>
         <translation>%1 个实体；CRF 路径得分 %2</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="333"/>
+        <location filename="../../gui/qt_try.py" line="334"/>
         <source>Predicted: %1</source>
         <translation>预测结果：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="342"/>
+        <location filename="../../gui/qt_try.py" line="343"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="342"/>
+        <location filename="../../gui/qt_try.py" line="343"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="346"/>
+        <location filename="../../gui/qt_try.py" line="347"/>
         <source>Generating...</source>
         <translation>正在生成...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="360"/>
+        <location filename="../../gui/qt_try.py" line="361"/>
         <source>%1 tokens; first token after %2 ms</source>
         <translation>%1 个词元；首个词元用时 %2 毫秒</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="378"/>
+        <location filename="../../gui/qt_try.py" line="379"/>
         <source>Both checkpoints are answering...</source>
         <translation>两个检查点正在回答...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="386"/>
+        <location filename="../../gui/qt_try.py" line="387"/>
         <source>Compared.</source>
         <translation>比较完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="401"/>
+        <location filename="../../gui/qt_try.py" line="402"/>
         <source>Scoring the checkpoints on IFEval...</source>
         <translation>正在用 IFEval 给检查点评分...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="426"/>
+        <location filename="../../gui/qt_try.py" line="427"/>
         <source>IFEval cancelled; finished checkpoints are saved.</source>
         <translation>IFEval 已取消；已完成的检查点结果已保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="427"/>
+        <location filename="../../gui/qt_try.py" line="428"/>
         <source>IFEval scores are in the table (☆ best).</source>
         <translation>IFEval 得分已列入表格（☆ 为最佳）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_try.py" line="434"/>
+        <location filename="../../gui/qt_try.py" line="435"/>
         <source>Could not do it: %1</source>
         <translation>无法完成：%1</translation>
     </message>
