@@ -131,7 +131,11 @@ class _Holder:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    app = ensure_app(argv)
+    if "--verbose" not in argv:
+        from core.record import noise
+
+        noise.quiet_libraries()   # the libraries' warnings go to each run's library.log, not the app's terminal
+    app = ensure_app([a for a in argv if a != "--verbose"])
     app.setQuitOnLastWindowClosed(True)
     window = build_main_window()
     window.preload_runtime = True
