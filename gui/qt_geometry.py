@@ -43,6 +43,18 @@ def place(window: Any, settings: Any) -> None:
     window.move(area.x() + max(0, (area.width() - size.width()) // 2), area.y() + max(0, (area.height() - size.height()) // 2))
 
 
+def app_settings() -> Any:
+    """The app's settings file (the same one gui.app.settings opens), or None where it cannot be opened."""
+    from PySide6.QtCore import QSettings
+
+    from core.config.paths import user_data_dir
+
+    try:
+        return QSettings(str(user_data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    except OSError:
+        return None
+
+
 def remember(window: Any, settings: Any) -> None:
     if settings is not None:
         settings.setValue(KEY, window.saveGeometry())

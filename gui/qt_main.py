@@ -17,7 +17,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow
 
 from gui.qt_dialogs import Dialogs, Notifier
-from gui.qt_geometry import available_area, first_size, place, remember
+from gui.qt_geometry import app_settings, available_area, first_size, place, remember
 from gui.qt_hardware import HardwareMonitor
 from gui.qt_layout import BUTTONS, build_layout, build_menus
 from gui.qt_runs import list_runs
@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.set_state("idle")
         self.monitor = HardwareMonitor(self.hardware, self.probe_source or _default_probe if self.fixed_hw is None else None,
                                        fixed=self.fixed_hw, parent=self)
-        place(self, _settings())
+        place(self, app_settings())
         self._shown = False
         self._painted = False
         self._deferred_done = False
@@ -470,7 +470,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop the sensor thread and hide the tray icon; called once the window may close."""
-        remember(self, _settings())
+        remember(self, app_settings())
         self.monitor.shutdown()
         self.notifier.hide()
         if self._plots is not None:
@@ -479,14 +479,6 @@ class MainWindow(QMainWindow):
     def sizeHint(self) -> QSize:
         return first_size(available_area(self), self.minimumSizeHint())
 
-
-def _settings() -> Any:
-    from gui.app import settings   # the app's settings file (gui.app builds this window: imported lazily)
-
-    try:
-        return settings()
-    except OSError:
-        return None
 
 
 def _default_probe() -> Any:
