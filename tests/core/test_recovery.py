@@ -189,6 +189,8 @@ def test_resume_skips_an_incomplete_checkpoint(tmp_path):
     shutil.copytree(ckpts / "checkpoint-6", ckpts / "checkpoint-9")
     (ckpts / "checkpoint-9" / "laptune_complete").unlink()
     (ckpts / "checkpoint-9" / "model.safetensors").write_bytes(b"broken")
+    summary_file = tmp_path / "run" / "summary.json"   # as a run killed after its save at 9 began (a completed run
+    summary_file.write_text(json.dumps({**json.loads(summary_file.read_text()), "status": "stopped"}))   # resumes nothing)
     from core.record.runs import RunDir
 
     assert RunDir.open(tmp_path / "run").latest_checkpoint().step == 6
