@@ -77,12 +77,13 @@ def download_prompts() -> Path:
     """google/IFEval's prompt file through the hub endpoint used for models (cached after the first time)."""
     from huggingface_hub import hf_hub_download
 
+    from core.hub.cache import hub_cache_dir
     from core.hub.source import resolve_source
 
     source = resolve_source()
-    try:
+    try:   # core/hub's downloader plans model repos only (config.json, weights): a dataset file goes through hf_hub_download
         return Path(hf_hub_download(IFEVAL_REPO, IFEVAL_FILE, repo_type="dataset", endpoint=source.endpoint,
-                                    token=source.token))
+                                    token=source.token, cache_dir=hub_cache_dir()))
     except Exception as exc:  # noqa: BLE001 - offline, blocked, or a mirror without datasets: all mean "not from here"
         raise UseError(f"cannot get the IFEval prompts ({IFEVAL_REPO}) from {source.label}: "
                        f"{type(exc).__name__}",

@@ -69,3 +69,12 @@ def test_evaluate_run_writes_results_the_compare_table_reads(runs: dict[str, Pat
 def test_evaluate_refuses_a_classifier(runs: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", str(runs["cls"]), "--prompts", str(SAMPLE)]) == 1
     assert "IFEval scores chat models" in capsys.readouterr().err
+
+
+def test_prompts_unreachable_says_how_to_give_them(runs: dict[str, Path], capsys: pytest.CaptureFixture[str],
+                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    assert main(["evaluate", str(runs["sft"]), "--limit", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot get the IFEval prompts (google/IFEval)" in err and "--prompts FILE" in err
