@@ -123,7 +123,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- chat
-CHAT_HELP = "Type a message and Enter. /reset forgets the conversation, /exit (or Ctrl-D) leaves; Ctrl-C stops a reply."
+CHAT_HELP = ("Type a message and Enter. /reset forgets the conversation, /exit (or Ctrl-D, or Ctrl-C at the prompt) "
+             "leaves; Ctrl-C during a reply stops it.")
 
 
 def cmd_chat(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
@@ -138,8 +139,15 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
     interactive = stdin.isatty() if hasattr(stdin, "isatty") else False
     print(f"Chatting with {loaded.resolved.describe()}. {CHAT_HELP}", file=sys.stderr)
     previous = None
+    generating = threading.Event()
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if not generating.is_set():
+            raise KeyboardInterrupt   # at the prompt: leave
+        chat.stop()                   # during a reply: end the reply, keep chatting
+
     if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGINT, lambda signum, frame: chat.stop())
+        previous = signal.signal(signal.SIGINT, on_sigint)
     try:
         while True:
             if interactive:
@@ -158,12 +166,18 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
                 print("(conversation forgotten)")
                 continue
             sys.stdout.write("model> ")
-            for piece in chat.stream(text):
-                sys.stdout.write(piece)
-                sys.stdout.flush()
+            generating.set()
+            try:
+                for piece in chat.stream(text):
+                    sys.stdout.write(piece)
+                    sys.stdout.flush()
+            finally:
+                generating.clear()
             sys.stdout.write("\n")
             if args.timing and chat.first_token_seconds is not None:
                 print(f"(first token after {chat.first_token_seconds * 1000:.0f} ms, {chat.last_tokens} tokens)", file=sys.stderr)
+    except KeyboardInterrupt:
+        sys.stdout.write("\n")
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
