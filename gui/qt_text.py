@@ -102,6 +102,13 @@ def guard_text(action: GuardAction, guard: Any = None) -> str:
     if action.rule == "max_pause":
         return tr("Paused for {value} min (maximum {limit} min): saving a checkpoint and stopping").format(
             value=fmt_num(action.value, 0), limit=fmt_num(action.threshold))
+    if action.rule == "disk":
+        free = fmt_num(action.value / 1e9, 2) + " GB"
+        text = {"pause": tr("Disk nearly full: {free} free, not enough for the next checkpoint: paused; free space and "
+                            "the run resumes"),
+                "resume": tr("Disk space freed ({free} free): resumed"),
+                "warn": tr("Disk space is low: {free} free; free space or keep fewer checkpoints")}.get(action.action)
+        return text.format(free=free) if text else action.message
     if action.rule == "swap":
         return tr("Swap use grew by {value} MiB: memory pressure; close other programs or lower the batch size").format(
             value=fmt_num(action.value / 1024**2, 0))

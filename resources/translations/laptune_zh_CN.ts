@@ -54,227 +54,242 @@
         <translation>已暂停 {value} 分钟（上限 {limit} 分钟）：正在保存检查点并停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="106"/>
+        <location filename="../../gui/qt_text.py" line="107"/>
+        <source>Disk nearly full: {free} free, not enough for the next checkpoint: paused; free space and the run resumes</source>
+        <translation>磁盘快满了：只剩 {free}，不够保存下一个检查点：已暂停；腾出空间后训练会自动继续</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_text.py" line="109"/>
+        <source>Disk space freed ({free} free): resumed</source>
+        <translation>磁盘空间已腾出（剩余 {free}）：已继续</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_text.py" line="110"/>
+        <source>Disk space is low: {free} free; free space or keep fewer checkpoints</source>
+        <translation>磁盘空间不足：只剩 {free}；请腾出空间或少保留一些检查点</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_text.py" line="113"/>
         <source>Swap use grew by {value} MiB: memory pressure; close other programs or lower the batch size</source>
         <translation>交换空间增加了 {value} MiB：内存紧张；请关闭其他程序或减小批大小</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="118"/>
+        <location filename="../../gui/qt_text.py" line="125"/>
         <source>Step {step}: training loss {loss:.4f}</source>
         <translation>第 {step} 步：训练损失 {loss:.4f}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="120"/>
+        <location filename="../../gui/qt_text.py" line="127"/>
         <source>Evaluation at step {step}: {metrics}</source>
         <translation>第 {step} 步评估：{metrics}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="122"/>
+        <location filename="../../gui/qt_text.py" line="129"/>
         <source>Sample output: {text}</source>
         <translation>生成示例：{text}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="124"/>
+        <location filename="../../gui/qt_text.py" line="131"/>
         <source>Guard paused the run</source>
         <translation>守护已暂停训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="124"/>
+        <location filename="../../gui/qt_text.py" line="131"/>
         <source>Guard resumed the run</source>
         <translation>守护已恢复训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="125"/>
+        <location filename="../../gui/qt_text.py" line="132"/>
         <source>Guard stopped the run</source>
         <translation>守护已停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="125"/>
+        <location filename="../../gui/qt_text.py" line="132"/>
         <source>Guard warning</source>
         <translation>守护警告</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="125"/>
+        <location filename="../../gui/qt_text.py" line="132"/>
         <source>Guard</source>
         <translation>守护</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="128"/>
+        <location filename="../../gui/qt_text.py" line="135"/>
         <source>Checkpoint saved at step {step}: {path}</source>
         <translation>第 {step} 步已保存检查点：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="130"/>
+        <location filename="../../gui/qt_text.py" line="137"/>
         <source>Out of memory: continuing with smaller settings</source>
         <translation>内存不足：改用更小的设置继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="131"/>
+        <location filename="../../gui/qt_text.py" line="138"/>
         <source>Out of memory during evaluation: continuing with smaller settings</source>
         <translation>评估时内存不足：改用更小的设置继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="132"/>
+        <location filename="../../gui/qt_text.py" line="139"/>
         <source>The loss became invalid (NaN): rolled back</source>
         <translation>损失变为无效值（NaN）：已回滚</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="133"/>
+        <location filename="../../gui/qt_text.py" line="140"/>
         <source>Recovered</source>
         <translation>已恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="133"/>
+        <location filename="../../gui/qt_text.py" line="140"/>
         <source>Probe: the micro-batch was changed to fit</source>
         <translation>试探：已调整微批大小以放入内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="142"/>
+        <location filename="../../gui/qt_text.py" line="149"/>
         <source>training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="142"/>
+        <location filename="../../gui/qt_text.py" line="149"/>
         <source>stopped by the user</source>
         <translation>由你停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="143"/>
+        <location filename="../../gui/qt_text.py" line="150"/>
         <source>paused by the user</source>
         <translation>由你暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="143"/>
+        <location filename="../../gui/qt_text.py" line="150"/>
         <source>interrupted</source>
         <translation>被中断</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="152"/>
+        <location filename="../../gui/qt_text.py" line="159"/>
         <source>Training started</source>
         <translation>训练已开始</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="152"/>
+        <location filename="../../gui/qt_text.py" line="159"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="152"/>
+        <location filename="../../gui/qt_text.py" line="159"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="152"/>
+        <location filename="../../gui/qt_text.py" line="159"/>
         <source>Resumed</source>
         <translation>已继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="153"/>
+        <location filename="../../gui/qt_text.py" line="160"/>
         <source>Finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="153"/>
+        <location filename="../../gui/qt_text.py" line="160"/>
         <source>Stopped (a checkpoint was saved)</source>
         <translation>已停止（已保存检查点）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="153"/>
+        <location filename="../../gui/qt_text.py" line="160"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="154"/>
+        <location filename="../../gui/qt_text.py" line="161"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="154"/>
+        <location filename="../../gui/qt_text.py" line="161"/>
         <source>Probing memory</source>
         <translation>正在试探内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="159"/>
+        <location filename="../../gui/qt_text.py" line="166"/>
         <source>Run folder: {path}</source>
         <translation>运行文件夹：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="166"/>
+        <location filename="../../gui/qt_text.py" line="173"/>
         <source>The settings have a problem</source>
         <translation>设置有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="166"/>
+        <location filename="../../gui/qt_text.py" line="173"/>
         <source>Correct the setting named above in the wizard, then start again.</source>
         <translation>请在向导中修改上面指出的设置，然后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="167"/>
+        <location filename="../../gui/qt_text.py" line="174"/>
         <source>The data file has a problem</source>
         <translation>数据文件有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="167"/>
+        <location filename="../../gui/qt_text.py" line="174"/>
         <source>Fix the file at the line shown, or choose another file in the wizard.</source>
         <translation>请修改文件中指出的那一行，或在向导中选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="168"/>
+        <location filename="../../gui/qt_text.py" line="175"/>
         <source>The model could not be loaded</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="168"/>
+        <location filename="../../gui/qt_text.py" line="175"/>
         <source>Check the model id or folder on the wizard&apos;s Task and model page.</source>
         <translation>请在向导的“任务和模型”页检查模型 ID 或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="169"/>
+        <location filename="../../gui/qt_text.py" line="176"/>
         <source>The run folder has a problem</source>
         <translation>运行文件夹有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="169"/>
+        <location filename="../../gui/qt_text.py" line="176"/>
         <source>Free disk space or choose another folder, then start again.</source>
         <translation>请释放磁盘空间或选择其他文件夹，然后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="170"/>
+        <location filename="../../gui/qt_text.py" line="177"/>
         <source>The run cannot start with these settings</source>
         <translation>使用这些设置无法开始训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="170"/>
+        <location filename="../../gui/qt_text.py" line="177"/>
         <source>Change the settings as suggested, then start again.</source>
         <translation>请按建议修改设置，然后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="171"/>
+        <location filename="../../gui/qt_text.py" line="178"/>
         <source>The sensor trace has a problem</source>
         <translation>传感器回放文件有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="171"/>
+        <location filename="../../gui/qt_text.py" line="178"/>
         <source>Fix the trace file at the line shown.</source>
         <translation>请修改回放文件中指出的那一行。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="172"/>
+        <location filename="../../gui/qt_text.py" line="179"/>
         <source>Out of memory</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="172"/>
+        <location filename="../../gui/qt_text.py" line="179"/>
         <source>Use Auto-fit in the wizard, or a smaller model or batch.</source>
         <translation>请在向导中使用“自动适配”，或换用更小的模型或批大小。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="174"/>
+        <location filename="../../gui/qt_text.py" line="181"/>
         <source>Training stopped because of an error</source>
         <translation>训练因错误而停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="175"/>
+        <location filename="../../gui/qt_text.py" line="182"/>
         <source>Try again; if it happens again, send us the log file named below.</source>
         <translation>请重试；如果再次出现，请把下面的日志文件发给我们。</translation>
     </message>

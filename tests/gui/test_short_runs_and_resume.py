@@ -73,3 +73,16 @@ def test_resume_dialog_changes_only_resumable_settings_and_resumes_a_never_saved
     assert dialog.selected() == (str(never), None)
     assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
     assert "starts again from step 0" in dialog.note.text()
+
+
+def test_the_disk_rule_speaks_chinese(make_window):
+    from core.record.events import GuardAction
+    from gui.qt_text import guard_text
+
+    make_window(language="zh_CN")
+    pause = GuardAction(action="pause", rule="disk", value=1.1e9, threshold=1.2e9,
+                        message="Disk nearly full: 1.1 GB free on the run's disk, a checkpoint needs 1.0 GB: paused")
+    assert guard_text(pause) == "磁盘快满了：只剩 1.1 GB，不够保存下一个检查点：已暂停；腾出空间后训练会自动继续"
+    resume = GuardAction(action="resume", rule="disk", value=2.5e9, threshold=2.0e9, message="Disk space freed")
+    assert guard_text(resume) == "磁盘空间已腾出（剩余 2.5 GB）：已继续"
+    make_window(language="en")   # back to English for the tests that follow
