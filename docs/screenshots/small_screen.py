@@ -41,7 +41,8 @@ def shoot(language: str) -> int:
                               "extra_overrides": {"training.max_steps": 300, "training.eval_steps": 20,
                                                   "training.save_steps": 500}}
     window.show()
-    pump(2.0)
+    wait_for(lambda: window._plots is not None, 30)   # the plots load just after the window shows
+    pump(1.0)
     frame = window.frameGeometry()
     area = qt_geometry.available_area(window)
     fits = area.contains(frame)
