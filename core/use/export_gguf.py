@@ -135,15 +135,19 @@ def convert(model_dir: Path, out_file: Path, quant: str, job: Job, start: float 
     file_type = {"f16": gguf.LlamaFileType.MOSTLY_F16, "bf16": gguf.LlamaFileType.MOSTLY_BF16,
                  "q8_0": gguf.LlamaFileType.MOSTLY_Q8_0}[quant]
     cls = converter_class(model_dir, job, start, end)
+    import transformers
+
     quiet = logging.getLogger("hf-to-gguf")
-    level = quiet.level
+    level, hf_level = quiet.level, transformers.utils.logging.get_verbosity()
     quiet.setLevel(logging.ERROR)   # the converter logs every tensor at INFO, and our tokenizer fallback as a warning
+    transformers.utils.logging.set_verbosity_error()   # its tokenizer check encodes a long text: a length warning
     try:
         with torch.inference_mode():
             converter = cls(model_dir, file_type, out_file, model_name=name)
             converter.write()
     finally:
         quiet.setLevel(level)
+        transformers.utils.logging.set_verbosity(hf_level)
     return str(gguf.MODEL_ARCH_NAMES.get(cls.model_arch, cls.model_arch))
 
 
