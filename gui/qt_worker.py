@@ -9,6 +9,8 @@ the user.
 """
 from __future__ import annotations
 
+import atexit
+
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -89,6 +91,23 @@ class RunWorker(QObject):
             self.done.emit()
 
 
+# Run threads that have not finished yet, with their stop flags. A QThread destroyed while it runs aborts the
+# process; held here, none is destroyed by garbage collection when the window or the application goes first, and
+# at interpreter exit each is asked to stop (a checkpoint is saved, as Stop does) and waited for.
+_LIVE_RUNS: list[tuple[QThread, Any]] = []
+
+
+@atexit.register
+def stop_live_runs(timeout_ms: int = 300_000) -> None:
+    for thread, control in list(_LIVE_RUNS):
+        try:
+            if thread.isRunning():
+                control.stop("the app was closed")
+                thread.wait(timeout_ms)
+        except RuntimeError:
+            pass   # already deleted: nothing runs
+
+
 class RunController(QObject):
     """Owned by the main window (GUI thread): starts one run at a time and forwards its signals."""
 
@@ -132,6 +151,7 @@ class RunController(QObject):
         worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         thread.finished.connect(self._on_thread_finished)
         self._thread, self._worker = thread, worker
+        _LIVE_RUNS.append((thread, self.control))
         thread.start()
 
     # ------------------------------------------------------------ requests (flags the loop reads)
@@ -164,6 +184,7 @@ class RunController(QObject):
     def _on_thread_finished(self) -> None:
         thread, worker = self._thread, self._worker
         self._thread = self._worker = None
+        _LIVE_RUNS[:] = [pair for pair in _LIVE_RUNS if pair[0] is not thread]
         if worker is not None:
             worker.deleteLater()
         if thread is not None:

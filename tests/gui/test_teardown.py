@@ -1,6 +1,7 @@
 """Closing LapTune in any order never aborts: the sensor thread is stopped whether the window is closed, deleted,
 or never closed at all when the application object or the interpreter goes away (seen before: "QThread:
-Destroyed while thread 'laptune-sensors' is still running", then SIGABRT). Each order runs in a process of its own."""
+Destroyed while thread 'laptune-sensors' is still running", then SIGABRT), nor when a run is still going (it is
+asked to stop, saving a checkpoint, and waited for). Each order runs in a process of its own."""
 from __future__ import annotations
 
 import os
@@ -44,9 +45,20 @@ elif order == "delete-window":
 elif order == "close":
     w.close()
     app.processEvents()
+elif order == "exit-during-run":
+    # A run is going (a stand-in job that trains until asked to stop) when the interpreter exits.
+    def job(emit, control):
+        while not control.stop_requested:
+            time.sleep(0.02)
+        print("run asked to stop:", control.stop_reason, flush=True)
+        return {"status": "stopped"}
+    w.controller.start(job)
+    app.processEvents()
+    assert w.controller.thread.isRunning()
+    sys.exit(0)
 print("clean end")
 '''
-ORDERS = ("app-then-window", "window-then-app", "exit-with-both", "quit", "delete-window", "close")
+ORDERS = ("app-then-window", "window-then-app", "exit-with-both", "quit", "delete-window", "close", "exit-during-run")
 
 
 def test_every_teardown_order_ends_without_abort(tmp_path):
@@ -64,6 +76,8 @@ def test_every_teardown_order_ends_without_abort(tmp_path):
             pytest.fail(f"{order}: hung on teardown")
         if proc.returncode != 0 or "QThread: Destroyed" in out:
             failures.append(f"{order}: exit {proc.returncode}\n{out[-800:]}")
-        elif order != "exit-with-both" and "clean end" not in out:
+        elif order == "exit-during-run" and "run asked to stop: the app was closed" not in out:
+            failures.append(f"{order}: the run was not stopped before exit\n{out[-800:]}")
+        elif not order.startswith("exit-") and "clean end" not in out:
             failures.append(f"{order}: did not reach the end\n{out[-800:]}")
     assert not failures, "\n".join(failures)
