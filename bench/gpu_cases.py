@@ -443,7 +443,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     case, spec_path, out_path = args
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
-    os.environ.setdefault("PYTORCH_CUDA_ALLOC_CONF", "expandable_segments:True")   # the presets' default, before CUDA starts
+    alloc = spec.get("alloc_conf", "expandable_segments:True")   # the presets' default, set before CUDA starts
+    if alloc:
+        os.environ.setdefault("PYTORCH_CUDA_ALLOC_CONF", alloc)
+    else:
+        os.environ.pop("PYTORCH_CUDA_ALLOC_CONF", None)
     gpu = FakeGpu() if spec.get("fake_gpu") else RealGpu(spec.get("gpu_index", 0))
     started = time.monotonic()
     result = CASES[case](spec, gpu)

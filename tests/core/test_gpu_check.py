@@ -115,6 +115,7 @@ def test_cases_run_in_order_within_the_time_budget(tmp_path):
 
     cases = gpu_check.plan(tmp_path)
     assert [c.name for c in cases[:4]] == ["prepare", "loss", "oom", "guard"]
+    assert [c.label for c in cases[4:6]] == ["qwen-2", "qwen-4"]   # the 7B-shaped rows before the small ones
     assert {r["label"] for c in cases if c.name == "memory" for r in c.spec["runs"]} >= {
         "ner-bert-crf-4gb", "qlora-qwen-7b-16gb@2l", "qlora-qwen-7b-16gb@4l", "encoder-mlp-gte"}
     results = gpu_check.execute(cases, tmp_path, 450, {}, runner=runner, clock=lambda: now[0], say=lambda _: None)
