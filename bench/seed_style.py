@@ -52,7 +52,8 @@ class BertClassifier(nn.Module):
 
     def forward(self, input_ids, attention_mask, token_type_ids=None, labels=None):
         hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
-        logits = self.head(hidden[:, 0])
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)   # seed 003: mean over real tokens
+        logits = self.head((hidden * mask).sum(1) / mask.sum(1).clamp(min=1))
         out = {"logits": logits}
         if labels is not None:
             out["loss"] = nn.functional.cross_entropy(logits, labels)

@@ -25,7 +25,7 @@ def tagged(draw):
     return gold, pred
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(tagged())
 def test_entity_scores_equal_seqeval(case):
     from seqeval.metrics import f1_score, precision_score, recall_score
