@@ -91,6 +91,12 @@ def _quiet_transformers() -> None:
             pass
 
 
+def after_import() -> None:
+    """Call once transformers is imported (its stderr handler appears with it) and before it loads a model."""
+    if _sink is not None:
+        _quiet_transformers()
+
+
 def active() -> bool:
     return _sink is not None
 

@@ -143,6 +143,7 @@ class Session:
 
         cfg = attempt.config
         transformers.utils.logging.disable_progress_bar()   # our progress display replaces the shard-writing bars
+        noise.after_import()   # load reports and deprecation notes to library.log (core/record/noise.py)
         transformers.set_seed(cfg.training.seed)   # the same initial weights and order on every attempt
         # training.dynamic_padding: false pads every batch to max_seq_length, as the seed scripts did.
         bundle = build_task(cfg, device, self.preset_dir, self.fixed_padding or not cfg.training.dynamic_padding)
@@ -357,7 +358,11 @@ def run(config: RunConfig, emit: Emit | None = None, control: Control | None = N
                           faults={k: v for k, v in (faults or Faults()).__dict__.items() if v})
     session = Session(config, emit, control, rd, preset_dir, hardware, faults or Faults(), fixed_padding)
     if probe:
+        import transformers  # noqa: F401 - imported here so its log handler can be routed before the probe loads
+
         from core.train.probe import run_probe
+
+        noise.after_import()
 
         result = run_probe(session._fetch_model(config), preset_dir, session.log, hardware=hardware)   # download first
         if result.batch_size and result.batch_size != config.training.batch_size:
