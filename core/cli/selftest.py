@@ -36,6 +36,7 @@ from typing import Any, Callable, TextIO
 # nvidia-ml-py, sklearn is scikit-learn, yaml is PyYAML).
 IMPORTS = ("torch", "transformers", "accelerate", "peft", "bitsandbytes", "torchcrf", "seqeval", "sklearn",
            "safetensors", "tokenizers", "huggingface_hub", "pydantic", "yaml", "psutil", "pynvml", "tensorboardX",
+           "openpyxl", "pyarrow.parquet", "pyarrow.ipc",
            "PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "pyqtgraph")
 VERSIONS_SHOWN = ("torch", "transformers", "peft", "bitsandbytes", "PySide6", "pyqtgraph")
 

@@ -51,14 +51,16 @@ class TensorBoardLog:
     def open(cls, run_path: Path) -> TensorBoardLog | None:
         try:
             return cls(run_path / FOLDER)
-        except Exception:  # noqa: BLE001 - no tensorboardX or an unwritable folder: the run goes on without it
+        except (ImportError, OSError):  # no tensorboardX, or an unwritable folder: the run goes on without it
             return None
 
     def __call__(self, event: Event) -> None:
+        if self.writer is None:
+            return
         try:
             self._write(event)
-        except Exception:  # noqa: BLE001 - a logging sink must never stop a run
-            pass
+        except OSError:  # a full or vanished disk: the run's own stop handling reports it; stop writing here
+            self.writer = None
 
     def _write(self, event: Event) -> None:
         w, step, t = self.writer, event.step, event.t
@@ -96,7 +98,10 @@ class TensorBoardLog:
             w.add_text("checkpoint", event.path.rsplit("/", 1)[-1], step, walltime=t)
 
     def close(self) -> None:
+        if self.writer is None:
+            return
         try:
             self.writer.close()
-        except Exception:  # noqa: BLE001
+        except OSError:  # the last flush on a full disk: the events are in events.jsonl anyway
             pass
+        self.writer = None
