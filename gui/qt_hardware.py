@@ -174,14 +174,21 @@ _RUNNING: list[tuple[QThread, SensorPoller]] = []
 def _stop_thread(thread: QThread, poller: SensorPoller, wait_ms: int = 3000) -> None:
     """Stop one poller thread from any order of teardown (its monitor may already be deleted)."""
     try:
-        if thread.isRunning():
-            # The poller stops its timer on its own thread, then ends the thread; invoked by name so it works
-            # when the monitor (and its signals) no longer exist.
-            QMetaObject.invokeMethod(poller, "end", Qt.ConnectionType.QueuedConnection)
-            thread.wait(wait_ms)
-        running = thread.isRunning()
+        if not thread.isRunning():
+            running = False
+        else:
+            try:
+                # The poller stops its timer on its own thread, then ends the thread; invoked by name so it works
+                # when the monitor (and its signals) no longer exist.
+                QMetaObject.invokeMethod(poller, "end", Qt.ConnectionType.QueuedConnection)
+            except RuntimeError:
+                thread.quit()   # the poller is gone already: end the thread's event loop directly (thread-safe)
+            if not thread.wait(wait_ms):
+                thread.quit()
+                thread.wait(wait_ms)
+            running = thread.isRunning()
     except RuntimeError:
-        running = False   # the C++ objects are gone already: nothing runs
+        running = False   # the thread's C++ object is gone already: nothing runs
     if not running:   # a thread slow to stop (a busy machine) stays held until exit, never destroyed running
         _RUNNING[:] = [pair for pair in _RUNNING if pair[0] is not thread]
 
@@ -225,5 +232,6 @@ class HardwareMonitor(QObject):
         if self.poller is None:
             return
         _stop_thread(self.thread, self.poller)
-        self.poller.deleteLater()
+        if not self.thread.isRunning():   # a poller whose thread still runs stays alive until exit stops it
+            self.poller.deleteLater()
         self.poller = None
