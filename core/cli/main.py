@@ -188,11 +188,16 @@ def _run_with_progress(target: Any) -> int:
         control.stop("stopped with Ctrl-C")
 
     previous = signal.signal(signal.SIGINT, on_sigint)
+    from core.hub import DownloadCancelled
+
     try:
         summary = target(progress, control)
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
         return 130
+    except DownloadCancelled as exc:   # Ctrl-C during the download phase: the partial files stay for next time
+        print(f"\nStopped: {exc}", file=sys.stderr)
+        return EXIT_STOPPED
     finally:
         signal.signal(signal.SIGINT, previous)
         progress.close()

@@ -123,3 +123,21 @@ def test_models_source_and_login_remember_the_choice_and_the_token(hub, capsys, 
     assert load_user_settings().hub_token == "hf_fromLoginPrompt12345"
     assert main(["models", "source"]) == 0
     assert "token: set" in capsys.readouterr().out
+
+
+def test_ctrl_c_during_trainings_download_phase_is_a_resumable_stop(hub, tmp_path):
+    hub.state.add(FakeRepo("org/slow", {"config.json": b'{"model_type": "bert"}',
+                                        "model.safetensors": random_bytes(8 << 20, 3)}))
+    hub.state.throttle_bps = 2e6
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "0", "TRANSFORMERS_OFFLINE": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "core.cli.main", "train", "--preset", "demo", "--model", "org/slow",
+                             "--out", str(tmp_path / "run")], cwd=os.getcwd(), env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while hub.state.content_bytes("/cdn/") < 1 << 20:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 3, err          # EXIT_STOPPED: resumable, not "something is wrong"
+    assert "Traceback" not in err and "Stopped" in err
