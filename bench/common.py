@@ -285,7 +285,10 @@ def timed_run(label: str, preset: str, overrides: dict[str, Any], run_dir: Path,
     from core.record.events import Log, Status
     from core.train.session import run
 
-    resolved = resolve_config(preset, overrides)
+    import torch
+
+    # A run sets torch's threads from device.cpu_threads; keep what the bench chose (--threads).
+    resolved = resolve_config(preset, {"device.cpu_threads": torch.get_num_threads(), **overrides})
     cfg = resolved.config
     steps = cfg.training.max_steps
     if steps <= 0 or steps % (cfg.training.logging_steps or 1):
