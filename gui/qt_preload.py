@@ -25,7 +25,8 @@ MODULES = (
     "core.train.tasks.classify", "core.train.tasks.ner_crf", "core.train.tasks.causal_sft",
 )
 # Imported lazily by the libraries above at the first model build or step; costly (scipy.stats, sympy).
-OPTIONAL = ("peft", "torch.fx", "sympy", "scipy.stats", "sklearn.metrics", "seqeval.metrics")
+# (Metrics are computed by core/train/tasks/metrics.py: seqeval and scikit-learn are not loaded by a run.)
+OPTIONAL = ("peft", "torch.fx", "sympy", "scipy.stats")
 
 _lock = threading.Lock()
 _done = threading.Event()
