@@ -170,10 +170,21 @@ TEMPLATES: tuple[str, ...] = (
 
 @lru_cache(maxsize=None)
 def _compiled() -> list[tuple[re.Pattern[str], str]]:
+    from gui.qt_core_text_run import RUN_TEMPLATES
+
     out = []
-    for template in TEMPLATES:
-        parts = re.split(r"(\{\w+\})", template)
-        pattern = "".join(f"(?P<{p[1:-1]}>.+?)" if re.fullmatch(r"\{\w+\}", p) else re.escape(p) for p in parts)
+    for template in TEMPLATES + RUN_TEMPLATES:
+        parts, seen = re.split(r"(\{\w+\})", template), set()
+        pieces = []
+        for p in parts:
+            if not re.fullmatch(r"\{\w+\}", p):
+                pieces.append(re.escape(p))
+            elif p in seen:                       # a parameter used twice (a unit) matches the same text again
+                pieces.append(f"(?P={p[1:-1]})")
+            else:
+                seen.add(p)
+                pieces.append(f"(?P<{p[1:-1]}>.+?)")
+        pattern = "".join(pieces)
         out.append((re.compile(pattern + r"\Z", re.DOTALL), template))
     # Longer templates first: the more literal text a template has, the more specific it is.
     out.sort(key=lambda item: -len(re.sub(r"\{\w+\}", "", item[1])))

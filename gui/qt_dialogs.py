@@ -17,9 +17,11 @@ class Dialogs(QObject):
         """The one failure dialog: what happened, what to do, where the details are; never a traceback."""
         from PySide6.QtWidgets import QMessageBox
 
+        from gui.qt_core_text import core_text
+
         title, default_fix = failure_texts(failure.error_type)
-        text = failure.message
-        fix = failure.fix or default_fix
+        text = core_text(failure.message)
+        fix = core_text(failure.fix) if failure.fix else default_fix
         info = self.tr("What to do: {fix}").format(fix=fix)
         if failure.log_path:
             info += "\n\n" + self.tr("Details for a bug report are in {path}").format(path=failure.log_path)

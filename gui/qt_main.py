@@ -17,6 +17,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow
 
 from gui.qt_dialogs import Dialogs, Notifier
+from gui.qt_core_text import core_text
 from gui.qt_geometry import app_settings, available_area, first_size, place, remember
 from gui.qt_hardware import HardwareMonitor
 from gui.qt_layout import BUTTONS, build_layout, build_menus
@@ -432,9 +433,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_failed(self, failure: Any) -> None:
-        self.set_status(self.tr("The run failed: {message}").format(message=failure.message))
-        self.log(self.tr("Failed: {message}").format(message=failure.message))
-        self.notifier.notify(self.tr("LapTune: the run failed"), failure.message)
+        message = core_text(failure.message)
+        self.set_status(self.tr("The run failed: {message}").format(message=message))
+        self.log(self.tr("Failed: {message}").format(message=message))
+        self.notifier.notify(self.tr("LapTune: the run failed"), message)
         self.dialogs.failure(failure)
 
     @Slot()

@@ -77,7 +77,7 @@ def guard_text(action: GuardAction, guard: Any = None) -> str:
     if action.value is None or action.threshold is None:
         if action.rule == "on_battery":
             return tr("On battery: keep the charger connected; a laptop on battery throttles and may shut down")
-        return action.message
+        return _core(action.message)
     if action.rule in rules:
         label, scale, unit = rules[action.rule]
         value, threshold = action.value * scale, action.threshold * scale
@@ -108,11 +108,11 @@ def guard_text(action: GuardAction, guard: Any = None) -> str:
                             "the run resumes"),
                 "resume": tr("Disk space freed ({free} free): resumed"),
                 "warn": tr("Disk space is low: {free} free; free space or keep fewer checkpoints")}.get(action.action)
-        return text.format(free=free) if text else action.message
+        return text.format(free=free) if text else _core(action.message)
     if action.rule == "swap":
         return tr("Swap use grew by {value} MiB: memory pressure; close other programs or lower the batch size").format(
             value=fmt_num(action.value / 1024**2, 0))
-    return action.message
+    return _core(action.message)
 
 
 def event_line(event: Event, guard: Any = None) -> str | None:
@@ -138,7 +138,7 @@ def event_line(event: Event, guard: Any = None) -> str | None:
                 "eval_oom": tr("Out of memory during evaluation: continuing with smaller settings"),
                 "nan": tr("The loss became invalid (NaN): rolled back"),
                 "probe": tr("Probe: the micro-batch was changed to fit")}.get(event.reason, tr("Recovered"))
-        text = f"{lead}. {event.message}"
+        text = f"{lead}. {_core(event.message)}"
     elif isinstance(event, Status):
         text = status_text(event)
     return None if text is None else f"{stamp}  {text}"
@@ -150,8 +150,19 @@ def _known_phrases() -> dict[str, str]:
             "paused by the user": tr("paused by the user"), "interrupted": tr("interrupted")}
 
 
+def _core(text: str) -> str:
+    """A core sentence in the user's language, where a template for it is known (gui/qt_core_text.py)."""
+    from gui.qt_core_text import core_text
+
+    return core_text(text) if text and not is_english() else text
+
+
 def status_text(event: Status) -> str | None:
     message = _known_phrases().get(event.message, event.message) if event.message else ""
+    if event.status == "probing" and message:
+        message = "; ".join(_core(part) for part in message.split("; "))
+    else:
+        message = _core(message)
     detail = f": {message}" if message else ""
     if event.status in ("paused", "resumed") and not is_english():
         detail = ""        # the core's English reason; the guard's line just before says it in words

@@ -164,132 +164,132 @@
         <translation>被中断</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="159"/>
+        <location filename="../../gui/qt_text.py" line="170"/>
         <source>Training started</source>
         <translation>训练已开始</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="159"/>
+        <location filename="../../gui/qt_text.py" line="170"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="159"/>
+        <location filename="../../gui/qt_text.py" line="170"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="159"/>
+        <location filename="../../gui/qt_text.py" line="170"/>
         <source>Resumed</source>
         <translation>已继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="160"/>
+        <location filename="../../gui/qt_text.py" line="171"/>
         <source>Finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="160"/>
+        <location filename="../../gui/qt_text.py" line="171"/>
         <source>Stopped (a checkpoint was saved)</source>
         <translation>已停止（已保存检查点）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="160"/>
+        <location filename="../../gui/qt_text.py" line="171"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="161"/>
+        <location filename="../../gui/qt_text.py" line="172"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="161"/>
+        <location filename="../../gui/qt_text.py" line="172"/>
         <source>Probing memory</source>
         <translation>正在试探内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="166"/>
+        <location filename="../../gui/qt_text.py" line="177"/>
         <source>Run folder: {path}</source>
         <translation>运行文件夹：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="173"/>
+        <location filename="../../gui/qt_text.py" line="184"/>
         <source>The settings have a problem</source>
         <translation>设置有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="173"/>
+        <location filename="../../gui/qt_text.py" line="184"/>
         <source>Correct the setting named above in the wizard, then start again.</source>
         <translation>请在向导中修改上面指出的设置，然后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="174"/>
+        <location filename="../../gui/qt_text.py" line="185"/>
         <source>The data file has a problem</source>
         <translation>数据文件有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="174"/>
+        <location filename="../../gui/qt_text.py" line="185"/>
         <source>Fix the file at the line shown, or choose another file in the wizard.</source>
         <translation>请修改文件中指出的那一行，或在向导中选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="175"/>
+        <location filename="../../gui/qt_text.py" line="186"/>
         <source>The model could not be loaded</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="175"/>
+        <location filename="../../gui/qt_text.py" line="186"/>
         <source>Check the model id or folder on the wizard&apos;s Task and model page.</source>
         <translation>请在向导的“任务和模型”页检查模型 ID 或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="176"/>
+        <location filename="../../gui/qt_text.py" line="187"/>
         <source>The run folder has a problem</source>
         <translation>运行文件夹有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="176"/>
+        <location filename="../../gui/qt_text.py" line="187"/>
         <source>Free disk space or choose another folder, then start again.</source>
         <translation>请释放磁盘空间或选择其他文件夹，然后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="177"/>
+        <location filename="../../gui/qt_text.py" line="188"/>
         <source>The run cannot start with these settings</source>
         <translation>使用这些设置无法开始训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="177"/>
+        <location filename="../../gui/qt_text.py" line="188"/>
         <source>Change the settings as suggested, then start again.</source>
         <translation>请按建议修改设置，然后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="178"/>
+        <location filename="../../gui/qt_text.py" line="189"/>
         <source>The sensor trace has a problem</source>
         <translation>传感器回放文件有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="178"/>
+        <location filename="../../gui/qt_text.py" line="189"/>
         <source>Fix the trace file at the line shown.</source>
         <translation>请修改回放文件中指出的那一行。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="179"/>
+        <location filename="../../gui/qt_text.py" line="190"/>
         <source>Out of memory</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="179"/>
+        <location filename="../../gui/qt_text.py" line="190"/>
         <source>Use Auto-fit in the wizard, or a smaller model or batch.</source>
         <translation>请在向导中使用“自动适配”，或换用更小的模型或批大小。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="181"/>
+        <location filename="../../gui/qt_text.py" line="192"/>
         <source>Training stopped because of an error</source>
         <translation>训练因错误而停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="182"/>
+        <location filename="../../gui/qt_text.py" line="193"/>
         <source>Try again; if it happens again, send us the log file named below.</source>
         <translation>请重试；如果再次出现，请把下面的日志文件发给我们。</translation>
     </message>
@@ -1158,6 +1158,251 @@
         <source>SFT of SmolLM2-135M-Instruct on the CPU (no GPU): batch 1 x 16, length 512, fp32</source>
         <translation>CPU 上做 SmolLM2-135M-Instruct 的 SFT（无 GPU）：批大小 1 x 16，长度 512，fp32</translation>
     </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="16"/>
+        <source>{n} CPU thread for torch (device.cpu_threads; default: all physical cores but one)</source>
+        <translation>torch 使用 {n} 个 CPU 线程（device.cpu_threads；默认：除一个以外的全部物理核心）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="17"/>
+        <source>{n} CPU threads for torch (device.cpu_threads; default: all physical cores but one)</source>
+        <translation>torch 使用 {n} 个 CPU 线程（device.cpu_threads；默认：除一个以外的全部物理核心）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="18"/>
+        <source>{n} classes: {labels}</source>
+        <translation>{n} 个类别：{labels}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="19"/>
+        <source>{name} from {checkpoint} on {device} ({precision}); {reason}</source>
+        <translation>{name}，从 {checkpoint} 继续，设备 {device}（{precision}）；{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="20"/>
+        <source>{name} on {device} ({precision}); {reason}</source>
+        <translation>{name}，设备 {device}（{precision}）；{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="21"/>
+        <source>training runs on the CPU: {why}</source>
+        <translation>训练在 CPU 上运行：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="22"/>
+        <source>no CUDA GPU is available to PyTorch</source>
+        <translation>PyTorch 找不到可用的 CUDA GPU</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="23"/>
+        <source>use_cpu is set</source>
+        <translation>已设置 use_cpu</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="24"/>
+        <source>memory.precision is {precision} but training runs on the CPU ({why})</source>
+        <translation>memory.precision 是 {precision}，但训练在 CPU 上运行（{why}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="25"/>
+        <source>sensors are off (guard.sensors: false): no guard, no hardware readings</source>
+        <translation>传感器已关闭（guard.sensors: false）：没有守护，也没有硬件读数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="26"/>
+        <source>sensors stopped: {error}</source>
+        <translation>传感器已停止：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="27"/>
+        <source>resumed after {s} s</source>
+        <translation>{s} 秒后继续</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="28"/>
+        <source>already complete at step {step}: nothing to resume</source>
+        <translation>已在第 {step} 步完成：没有可继续的内容</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="29"/>
+        <source>{key}: {old} -&gt; {new} for the rest of this run</source>
+        <translation>{key}：{old} -&gt; {new}（本次训练余下部分）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="30"/>
+        <source>skipped {name}: incomplete (its save was interrupted)</source>
+        <translation>已跳过 {name}：不完整（保存时被中断）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="31"/>
+        <source>no complete checkpoint in {path}: the run stopped before its first save, so it starts again from step 0 in the same folder with its saved settings</source>
+        <translation>{path} 中没有完整的检查点：训练在第一次保存前就停止了，因此将在同一文件夹中按已保存的设置从第 0 步重新开始</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="33"/>
+        <source>dropped {n} conversations with no assistant token left after truncation to {limit} tokens</source>
+        <translation>截断到 {limit} 个词元后，有 {n} 段对话没有剩下助手回复，已丢弃</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="34"/>
+        <source>the tokenizer has no chat template: using LapTune&apos;s simple &apos;&lt;|role|&gt;&apos; template</source>
+        <translation>分词器没有对话模板：使用 LapTune 的简单 &apos;&lt;|role|&gt;&apos; 模板</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="35"/>
+        <source>LoRA r={r} on {targets}: {n} trainable parameters</source>
+        <translation>LoRA r={r}，作用于 {targets}：{n} 个可训练参数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="36"/>
+        <source>{n} sentences were longer than max_seq_length and were cut (their tail words are not trained)</source>
+        <translation>{n} 个句子超过 max_seq_length 被截断（末尾的词不参与训练）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="38"/>
+        <source>Out of memory: {changes}; continuing from {where}</source>
+        <translation>内存不足：{changes}；从 {where} 继续</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="39"/>
+        <source>the start</source>
+        <translation>开头</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="40"/>
+        <source>micro-batch {a} -&gt; {b}, accumulation {c} -&gt; {d} (effective batch stays {e})</source>
+        <translation>微批次 {a} -&gt; {b}，梯度累积 {c} -&gt; {d}（有效批次保持 {e}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="41"/>
+        <source>already at batch 1: sequence length {a} -&gt; {b} (longer samples are cut)</source>
+        <translation>批次已是 1：序列长度 {a} -&gt; {b}（更长的样本会被截断）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="42"/>
+        <source>gradient checkpointing on (slower, much less memory)</source>
+        <translation>开启梯度检查点（更慢，但内存少得多）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="43"/>
+        <source>the loss became non-finite twice ({error}); stopped. {advice}</source>
+        <translation>损失两次变为无效值（{error}）；已停止。{advice}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="44"/>
+        <source>Loss became {value} at step {step}: rolled back to {where}. If it happens again: {advice}</source>
+        <translation>第 {step} 步损失变为 {value}：已回退到 {where}。如果再次发生：{advice}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="45"/>
+        <source>lower the head/CRF learning rate (e.g. --set crf_learning_rate=1e-3), turn fp16 off (--set precision=fp32), and check the data (seed 000&apos;s advice)</source>
+        <translation>降低分类头/CRF 的学习率（例如 --set crf_learning_rate=1e-3），关闭 fp16（--set precision=fp32），并检查数据（seed 000 的建议）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="48"/>
+        <source>probe: micro-batch {b} fits, {s} s per step</source>
+        <translation>试探：微批次 {b} 可以放下，每步 {s} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="49"/>
+        <source>probing {n} steps at the longest samples ({tokens} tokens) on {device}</source>
+        <translation>在 {device} 上用最长的样本（{tokens} 个词元）试探 {n} 步</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="50"/>
+        <source>probe on {device}: micro-batch {b} x accumulation {a}</source>
+        <translation>在 {device} 上试探：微批次 {b} × 梯度累积 {a}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="51"/>
+        <source>measured peak {peak}, estimated {estimate}</source>
+        <translation>实测峰值 {peak}，估计 {estimate}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="52"/>
+        <source>{s} s per optimizer step at the longest samples; about {epoch} min per epoch, {total} min in total</source>
+        <translation>最长样本下每个优化步 {s} 秒；每轮约 {epoch} 分钟，共约 {total} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="53"/>
+        <source>no estimate to compare: {error}</source>
+        <translation>没有可对比的估计：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="54"/>
+        <source>micro-batch {b} did not fit; {best} x {accum} keeps the effective batch {effective}</source>
+        <translation>微批次 {b} 放不下；{best} × {accum} 保持有效批次 {effective}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="55"/>
+        <source>times are measured at the longest samples, so the epoch time is an upper bound</source>
+        <translation>时间是用最长的样本测得的，所以每轮时间是上限</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="57"/>
+        <source>{label} {value} {unit} ≥ {limit} {unit}: critical; saving a checkpoint and stopping</source>
+        <translation>{label} {value} {unit} ≥ {limit} {unit}：危险；正在保存检查点并停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="58"/>
+        <source>{label} {value} {unit} ≥ {limit} {unit}: paused; resumes below {resume} {unit}</source>
+        <translation>{label} {value} {unit} ≥ {limit} {unit}：已暂停；降到 {resume} {unit} 以下时继续</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="59"/>
+        <source>{label} {value} {unit} ≥ {limit} {unit}: paused and freeing the CUDA cache; resumes below {resume} {unit}</source>
+        <translation>{label} {value} {unit} ≥ {limit} {unit}：已暂停并释放 CUDA 缓存；降到 {resume} {unit} 以下时继续</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="60"/>
+        <source>{label} back to {value} {unit} &lt; {limit} {unit}: resumed</source>
+        <translation>{label} 已回到 {value} {unit} &lt; {limit} {unit}：已继续</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="61"/>
+        <source>Battery {value} % &lt; {limit} %: saving a checkpoint and stopping</source>
+        <translation>电量 {value} % &lt; {limit} %：正在保存检查点并停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="62"/>
+        <source>Paused for {value} min (maximum {limit} min): saving a checkpoint and stopping</source>
+        <translation>已暂停 {value} 分钟（最长 {limit} 分钟）：正在保存检查点并停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="63"/>
+        <source>On battery: keep the charger connected; a laptop on battery throttles and may shut down</source>
+        <translation>正在用电池：请接上充电器；笔记本用电池时会降频，还可能关机</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="64"/>
+        <source>On battery ({pct} %): keep the charger connected; a laptop on battery throttles and may shut down</source>
+        <translation>正在用电池（{pct} %）：请接上充电器；笔记本用电池时会降频，还可能关机</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="65"/>
+        <source>Swap use grew by {n} MiB since the start: memory pressure; the system is short of RAM and training will slow down; close other programs or lower the batch size</source>
+        <translation>交换区比开始时多用了 {n} MiB：内存紧张；系统内存不足，训练会变慢；请关闭其他程序或调小批次</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="68"/>
+        <source>training finished</source>
+        <translation>训练完成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="69"/>
+        <source>stopped by the user</source>
+        <translation>已由用户停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="70"/>
+        <source>paused by the user</source>
+        <translation>已由用户暂停</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="71"/>
+        <source>the app was closed</source>
+        <translation>应用已关闭</translation>
+    </message>
 </context>
 <context>
     <name>DataPage</name>
@@ -1275,32 +1520,32 @@
 <context>
     <name>Dialogs</name>
     <message>
-        <location filename="../../gui/qt_dialogs.py" line="23"/>
+        <location filename="../../gui/qt_dialogs.py" line="25"/>
         <source>What to do: {fix}</source>
         <translation>怎么办：{fix}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_dialogs.py" line="25"/>
+        <location filename="../../gui/qt_dialogs.py" line="27"/>
         <source>Details for a bug report are in {path}</source>
         <translation>用于报告问题的详细信息在 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_dialogs.py" line="35"/>
+        <location filename="../../gui/qt_dialogs.py" line="37"/>
         <source>Training is running</source>
         <translation>正在训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_dialogs.py" line="36"/>
+        <location filename="../../gui/qt_dialogs.py" line="38"/>
         <source>A run is in progress. Closing never interrupts a training step.</source>
         <translation>训练正在进行。关闭窗口不会打断正在进行的训练步骤。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_dialogs.py" line="39"/>
+        <location filename="../../gui/qt_dialogs.py" line="41"/>
         <source>Save a checkpoint and stop</source>
         <translation>保存检查点并停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_dialogs.py" line="40"/>
+        <location filename="../../gui/qt_dialogs.py" line="42"/>
         <source>Keep training in the background</source>
         <translation>在后台继续训练</translation>
     </message>
@@ -1820,200 +2065,200 @@
         <translation>新语言将在当前训练结束并重新启动 LapTune 后生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="46"/>
+        <location filename="../../gui/qt_main.py" line="47"/>
         <source>LapTune</source>
         <translation>LapTune</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="100"/>
+        <location filename="../../gui/qt_main.py" line="101"/>
         <source>Log file</source>
         <translation>日志文件</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="100"/>
+        <location filename="../../gui/qt_main.py" line="101"/>
         <source>Errors are written to {path}</source>
         <translation>错误信息写在 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="227"/>
+        <location filename="../../gui/qt_main.py" line="228"/>
         <source>Starting {preset}: {command}</source>
         <translation>正在启动 {preset}：{command}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="243"/>
+        <location filename="../../gui/qt_main.py" line="244"/>
         <source>Resuming {run} from checkpoint {step}</source>
         <translation>从检查点 {step} 继续 {run}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="249"/>
+        <location filename="../../gui/qt_main.py" line="250"/>
         <source>Starting: loading the model and the data...</source>
         <translation>正在启动：加载模型和数据...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="258"/>
+        <location filename="../../gui/qt_main.py" line="259"/>
         <source>Pausing after the current step...</source>
         <translation>当前步骤结束后暂停...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="265"/>
+        <location filename="../../gui/qt_main.py" line="266"/>
         <source>Resuming...</source>
         <translation>正在继续...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="272"/>
+        <location filename="../../gui/qt_main.py" line="273"/>
         <source>Stopping: saving a checkpoint after the current step...</source>
         <translation>正在停止：当前步骤结束后保存检查点...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="282"/>
+        <location filename="../../gui/qt_main.py" line="283"/>
         <source>No runs yet</source>
         <translation>还没有训练记录</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="282"/>
+        <location filename="../../gui/qt_main.py" line="283"/>
         <source>There is no run with a checkpoint to resume.</source>
         <translation>没有带检查点、可以继续的训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="304"/>
+        <location filename="../../gui/qt_main.py" line="305"/>
         <source>Open a run folder</source>
         <translation>打开训练文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="318"/>
+        <location filename="../../gui/qt_main.py" line="319"/>
         <source>Cannot open the run</source>
         <translation>无法打开该训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="329"/>
+        <location filename="../../gui/qt_main.py" line="330"/>
         <source>Showing run {name}: {status}, step {step}</source>
         <translation>正在显示训练 {name}：{status}，第 {step} 步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="331"/>
+        <location filename="../../gui/qt_main.py" line="332"/>
         <source>Opened {path} ({n} events)</source>
         <translation>已打开 {path}（{n} 条事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="366"/>
-        <location filename="../../gui/qt_main.py" line="398"/>
+        <location filename="../../gui/qt_main.py" line="367"/>
+        <location filename="../../gui/qt_main.py" line="399"/>
         <source>Training: step {step}/{total}</source>
         <translation>训练中：第 {step}/{total} 步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="368"/>
+        <location filename="../../gui/qt_main.py" line="369"/>
         <source>loss {loss:.4f}</source>
         <translation>损失 {loss:.4f}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="370"/>
+        <location filename="../../gui/qt_main.py" line="371"/>
         <source>about {left} left</source>
         <translation>约剩 {left}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="378"/>
-        <location filename="../../gui/qt_main.py" line="403"/>
+        <location filename="../../gui/qt_main.py" line="379"/>
+        <location filename="../../gui/qt_main.py" line="404"/>
         <source>Paused by the guard: {why}</source>
         <translation>守护已暂停：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="379"/>
-        <location filename="../../gui/qt_main.py" line="406"/>
+        <location filename="../../gui/qt_main.py" line="380"/>
+        <location filename="../../gui/qt_main.py" line="407"/>
         <source>LapTune paused training</source>
         <translation>LapTune 已暂停训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="382"/>
+        <location filename="../../gui/qt_main.py" line="383"/>
         <source>Resumed by the guard: {why}</source>
         <translation>守护已继续：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="384"/>
+        <location filename="../../gui/qt_main.py" line="385"/>
         <source>Stopping (guard): {why}</source>
         <translation>正在停止（守护）：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="385"/>
+        <location filename="../../gui/qt_main.py" line="386"/>
         <source>LapTune is stopping training</source>
         <translation>LapTune 正在停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="387"/>
+        <location filename="../../gui/qt_main.py" line="388"/>
         <source>Warning: {why}</source>
         <translation>警告：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="405"/>
+        <location filename="../../gui/qt_main.py" line="406"/>
         <source>Paused at step {step}. Click Resume to continue.</source>
         <translation>已在第 {step} 步暂停。点击“继续”恢复训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="406"/>
+        <location filename="../../gui/qt_main.py" line="407"/>
         <source>Paused at step {step}</source>
         <translation>已在第 {step} 步暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="408"/>
+        <location filename="../../gui/qt_main.py" line="409"/>
         <source>Probe first: measuring memory and speed with a few steps...</source>
         <translation>先试探：用几步训练测量内存和速度...</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="413"/>
+        <location filename="../../gui/qt_main.py" line="414"/>
         <source>Training resumed at step {step}</source>
         <translation>训练已在第 {step} 步继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="420"/>
+        <location filename="../../gui/qt_main.py" line="421"/>
         <source>Finished at step {step} in {time}.</source>
         <translation>已在第 {step} 步完成，用时 {time}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="422"/>
+        <location filename="../../gui/qt_main.py" line="423"/>
         <source>LapTune finished training</source>
         <translation>LapTune 已完成训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="424"/>
+        <location filename="../../gui/qt_main.py" line="425"/>
         <source>Stopped at step {step}; a checkpoint was saved. Resume from checkpoint... continues it.</source>
         <translation>已在第 {step} 步停止并保存了检查点。用“从检查点继续...”可以接着训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="426"/>
+        <location filename="../../gui/qt_main.py" line="427"/>
         <source>LapTune stopped training</source>
         <translation>LapTune 已停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="428"/>
+        <location filename="../../gui/qt_main.py" line="429"/>
         <source>Best evaluation: {metrics}.</source>
         <translation>最佳评估：{metrics}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="435"/>
+        <location filename="../../gui/qt_main.py" line="437"/>
         <source>The run failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="436"/>
+        <location filename="../../gui/qt_main.py" line="438"/>
         <source>Failed: {message}</source>
         <translation>失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="437"/>
+        <location filename="../../gui/qt_main.py" line="439"/>
         <source>LapTune: the run failed</source>
         <translation>LapTune：训练失败</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="459"/>
+        <location filename="../../gui/qt_main.py" line="461"/>
         <source>Stopping: saving a checkpoint; LapTune closes when it is saved.</source>
         <translation>正在停止：保存检查点；保存后 LapTune 将关闭。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="465"/>
+        <location filename="../../gui/qt_main.py" line="467"/>
         <source>LapTune keeps training</source>
         <translation>LapTune 继续训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_main.py" line="465"/>
+        <location filename="../../gui/qt_main.py" line="467"/>
         <source>Training goes on in the background.</source>
         <translation>训练在后台继续进行。</translation>
     </message>

@@ -1,0 +1,72 @@
+"""The core's sentences about a run (session notes, device, out-of-memory and NaN recovery, probe
+lines, guard stops, failures) as templates for gui/qt_core_text.py, in the same "CoreText" context.
+
+Each template is the English the core writes (core/train/session.py, setup.py, callbacks.py, probe.py,
+tasks/*.py, core/machine/guard.py), with its values as {parameters}.
+"""
+from __future__ import annotations
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+    return text
+
+
+RUN_TEMPLATES: tuple[str, ...] = (
+    # session notes and the started line
+    QT_TRANSLATE_NOOP("CoreText", "{n} CPU thread for torch (device.cpu_threads; default: all physical cores but one)"),
+    QT_TRANSLATE_NOOP("CoreText", "{n} CPU threads for torch (device.cpu_threads; default: all physical cores but one)"),
+    QT_TRANSLATE_NOOP("CoreText", "{n} classes: {labels}"),
+    QT_TRANSLATE_NOOP("CoreText", "{name} from {checkpoint} on {device} ({precision}); {reason}"),
+    QT_TRANSLATE_NOOP("CoreText", "{name} on {device} ({precision}); {reason}"),
+    QT_TRANSLATE_NOOP("CoreText", "training runs on the CPU: {why}"),
+    QT_TRANSLATE_NOOP("CoreText", "no CUDA GPU is available to PyTorch"),
+    QT_TRANSLATE_NOOP("CoreText", "use_cpu is set"),
+    QT_TRANSLATE_NOOP("CoreText", "memory.precision is {precision} but training runs on the CPU ({why})"),
+    QT_TRANSLATE_NOOP("CoreText", "sensors are off (guard.sensors: false): no guard, no hardware readings"),
+    QT_TRANSLATE_NOOP("CoreText", "sensors stopped: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "resumed after {s} s"),
+    QT_TRANSLATE_NOOP("CoreText", "already complete at step {step}: nothing to resume"),
+    QT_TRANSLATE_NOOP("CoreText", "{key}: {old} -> {new} for the rest of this run"),
+    QT_TRANSLATE_NOOP("CoreText", "skipped {name}: incomplete (its save was interrupted)"),
+    QT_TRANSLATE_NOOP("CoreText", "no complete checkpoint in {path}: the run stopped before its first save, so it starts "
+                                  "again from step 0 in the same folder with its saved settings"),
+    QT_TRANSLATE_NOOP("CoreText", "dropped {n} conversations with no assistant token left after truncation to {limit} tokens"),
+    QT_TRANSLATE_NOOP("CoreText", "the tokenizer has no chat template: using LapTune's simple '<|role|>' template"),
+    QT_TRANSLATE_NOOP("CoreText", "LoRA r={r} on {targets}: {n} trainable parameters"),
+    QT_TRANSLATE_NOOP("CoreText", "{n} sentences were longer than max_seq_length and were cut (their tail words are not trained)"),
+    # out of memory, NaN
+    QT_TRANSLATE_NOOP("CoreText", "Out of memory: {changes}; continuing from {where}"),
+    QT_TRANSLATE_NOOP("CoreText", "the start"),
+    QT_TRANSLATE_NOOP("CoreText", "micro-batch {a} -> {b}, accumulation {c} -> {d} (effective batch stays {e})"),
+    QT_TRANSLATE_NOOP("CoreText", "already at batch 1: sequence length {a} -> {b} (longer samples are cut)"),
+    QT_TRANSLATE_NOOP("CoreText", "gradient checkpointing on (slower, much less memory)"),
+    QT_TRANSLATE_NOOP("CoreText", "the loss became non-finite twice ({error}); stopped. {advice}"),
+    QT_TRANSLATE_NOOP("CoreText", "Loss became {value} at step {step}: rolled back to {where}. If it happens again: {advice}"),
+    QT_TRANSLATE_NOOP("CoreText", "lower the head/CRF learning rate (e.g. --set crf_learning_rate=1e-3), turn fp16 off "
+                                  "(--set precision=fp32), and check the data (seed 000's advice)"),
+    # the probe
+    QT_TRANSLATE_NOOP("CoreText", "probe: micro-batch {b} fits, {s} s per step"),
+    QT_TRANSLATE_NOOP("CoreText", "probing {n} steps at the longest samples ({tokens} tokens) on {device}"),
+    QT_TRANSLATE_NOOP("CoreText", "probe on {device}: micro-batch {b} x accumulation {a}"),
+    QT_TRANSLATE_NOOP("CoreText", "measured peak {peak}, estimated {estimate}"),
+    QT_TRANSLATE_NOOP("CoreText", "{s} s per optimizer step at the longest samples; about {epoch} min per epoch, {total} min in total"),
+    QT_TRANSLATE_NOOP("CoreText", "no estimate to compare: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "micro-batch {b} did not fit; {best} x {accum} keeps the effective batch {effective}"),
+    QT_TRANSLATE_NOOP("CoreText", "times are measured at the longest samples, so the epoch time is an upper bound"),
+    # guard decisions as the core words them (stop reasons reach the GUI as text only)
+    QT_TRANSLATE_NOOP("CoreText", "{label} {value} {unit} ≥ {limit} {unit}: critical; saving a checkpoint and stopping"),
+    QT_TRANSLATE_NOOP("CoreText", "{label} {value} {unit} ≥ {limit} {unit}: paused; resumes below {resume} {unit}"),
+    QT_TRANSLATE_NOOP("CoreText", "{label} {value} {unit} ≥ {limit} {unit}: paused and freeing the CUDA cache; resumes below {resume} {unit}"),
+    QT_TRANSLATE_NOOP("CoreText", "{label} back to {value} {unit} < {limit} {unit}: resumed"),
+    QT_TRANSLATE_NOOP("CoreText", "Battery {value} % < {limit} %: saving a checkpoint and stopping"),
+    QT_TRANSLATE_NOOP("CoreText", "Paused for {value} min (maximum {limit} min): saving a checkpoint and stopping"),
+    QT_TRANSLATE_NOOP("CoreText", "On battery: keep the charger connected; a laptop on battery throttles and may shut down"),
+    QT_TRANSLATE_NOOP("CoreText", "On battery ({pct} %): keep the charger connected; a laptop on battery throttles and may shut down"),
+    QT_TRANSLATE_NOOP("CoreText", "Swap use grew by {n} MiB since the start: memory pressure; the system is short of RAM and "
+                                  "training will slow down; close other programs or lower the batch size"),
+    # run states the core reports in words
+    QT_TRANSLATE_NOOP("CoreText", "training finished"),
+    QT_TRANSLATE_NOOP("CoreText", "stopped by the user"),
+    QT_TRANSLATE_NOOP("CoreText", "paused by the user"),
+    QT_TRANSLATE_NOOP("CoreText", "the app was closed"),
+)

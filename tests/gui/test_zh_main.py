@@ -1,0 +1,99 @@
+"""The Chinese app speaks Chinese in the main window too: during a run paused by the guard (a replayed
+sensor trace), after it finished, in the run history, the resume dialog and after a failed run, no English
+sentence appears outside names, numbers, units and file paths."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTreeWidget
+
+from tests.gui.conftest import DEMO_OVERRIDES
+from tests.gui.test_zh_wizard import english_sentences
+
+LONG = 120_000
+
+
+def window_texts(window) -> dict[str, list[str]]:
+    texts: dict[str, list[str]] = {"status": [window.statusLine.text()], "log": window.logPanel.toPlainText().splitlines()}
+    texts["labels"] = [lb.text() for lb in window.findChildren(QLabel) if lb.isVisibleTo(window)]
+    texts["boxes"] = [b.title() for b in window.findChildren(QGroupBox)]
+    texts["buttons"] = [b.text() for b in window.findChildren(QAbstractButton) if b.isVisibleTo(window)]
+    history = []
+    for tree in window.findChildren(QTreeWidget):
+        history += [tree.headerItem().text(c) for c in range(tree.columnCount())]
+        for i in range(tree.topLevelItemCount()):
+            item = tree.topLevelItem(i)
+            history += [item.text(c) for c in range(tree.columnCount())]
+    texts["history"] = history
+    plots = window.ensure_plots()
+    texts["plots"] = [item.titleLabel.text for item in (p.getPlotItem() for p in plots.plots.values())]
+    texts["plots"] += [label.text for p in plots.plots.values() if p.getPlotItem().legend is not None
+                       for _, label in p.getPlotItem().legend.items]
+    return texts
+
+
+def dialog_texts(dialog) -> list[str]:
+    texts = [dialog.windowTitle()] + [lb.text() for lb in dialog.findChildren(QLabel) if lb.isVisibleTo(dialog)]
+    texts += [b.text() for b in dialog.findChildren(QAbstractButton) if b.isVisibleTo(dialog)]
+    table = dialog.table
+    texts += [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    texts += [table.item(r, c).text() for r in range(table.rowCount()) for c in range(table.columnCount())
+              if table.item(r, c) is not None]
+    texts += [dialog.runCombo.itemText(i) for i in range(dialog.runCombo.count())]
+    return texts
+
+
+COMMAND = re.compile(r"laptune (train|resume) .*")     # the command line a run starts with: options, not words
+
+
+def english_in(texts: dict[str, list[str]]) -> dict[str, list[str]]:
+    found = {where: [s for t in lines for s in english_sentences(COMMAND.sub(" ", t))] for where, lines in texts.items()}
+    return {where: s for where, s in found.items() if s}
+
+
+def test_main_window_in_chinese_during_and_after_a_run(make_window, qtbot, qapp, tmp_path: Path):
+    try:
+        _run_in_chinese(make_window, qtbot, tmp_path)
+    finally:
+        qapp._laptune_translations.install("en")        # later tests expect English
+
+
+def _run_in_chinese(make_window, qtbot, tmp_path: Path) -> None:
+    trace = tmp_path / "hot_at_start.jsonl"        # hot from the first reading, cool again after 3 s
+    trace.write_text('{"t": 0, "gpu_temp_c": 88}\n{"t": 3, "gpu_temp_c": 70}\n', encoding="utf-8")
+    window = make_window("cpu-only", language="zh_CN", initial_preset="demo", sensor_trace=str(trace),
+                         extra_overrides={**DEMO_OVERRIDES, "training.max_steps": 40, "training.eval_steps": 20,
+                                          "training.save_steps": 20})
+    window.show()
+    window.open_wizard()
+    plan = window.wizard.make_plan()
+    window.wizard.reject()
+    window.plan = plan
+    window.start_plan(plan)
+    seen: dict[str, dict[str, list[str]]] = {}
+    qtbot.waitUntil(lambda: "85 °C" in window.statusLine.text(), timeout=LONG)
+    seen["guard pause"] = window_texts(window)
+    qtbot.waitUntil(lambda: window.controller.thread is None and window.state == "idle", timeout=LONG)
+    seen["finished"] = window_texts(window)
+    log = window.logPanel.toPlainText()
+    assert "GPU 88 °C ≥ 85 °C：已暂停" in log and "3 个类别" in log and "训练在 CPU 上运行" in log   # core notes, translated
+    assert "已在第 40 步完成" in window.statusLine.text()
+
+    window.buttons["resumeCheckpointButton"].click()
+    dialog = window.resumeDialog
+    seen["resume dialog"] = {"dialog": dialog_texts(dialog)}
+    dialog.reject()
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,label\n,天气\n", encoding="utf-8")
+    failing = plan
+    failing.config = plan.config.model_copy(update={"data": plan.config.data.model_copy(update={"train": str(bad)})})
+    window.start_plan(failing)
+    qtbot.waitUntil(lambda: window.controller.thread is None and window.state == "idle", timeout=LONG)
+    seen["failed"] = window_texts(window)
+    assert "文本为空。解决办法" in window.logPanel.toPlainText() and window.dialogs.failures
+
+    found = {when: english_in(texts) for when, texts in seen.items()}
+    found = {when: f for when, f in found.items() if f}
+    assert not found, found
