@@ -138,7 +138,7 @@ def event_line(event: Event, guard: Any = None) -> str | None:
                 "eval_oom": tr("Out of memory during evaluation: continuing with smaller settings"),
                 "nan": tr("The loss became invalid (NaN): rolled back"),
                 "probe": tr("Probe: the micro-batch was changed to fit")}.get(event.reason, tr("Recovered"))
-        text = f"{lead}. {_core(event.message)}"
+        text = f"{lead}{'. ' if is_english() else '。'}{_core(event.message)}"
     elif isinstance(event, Status):
         text = status_text(event)
     return None if text is None else f"{stamp}  {text}"

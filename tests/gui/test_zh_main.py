@@ -97,3 +97,32 @@ def _run_in_chinese(make_window, qtbot, tmp_path: Path) -> None:
     found = {when: english_in(texts) for when, texts in seen.items()}
     found = {when: f for when, f in found.items() if f}
     assert not found, found
+
+
+def test_recovery_and_guard_stop_lines_in_chinese(qapp, tmp_path: Path):
+    """What the core says when it recovers from out-of-memory and NaN and when the guard stops a run on
+    critical heat: each log and status line of real runs (core.train.session with injected faults)."""
+    from core.train.session import Faults
+    from gui.qt_text import event_line
+    from tests.conftest import train_preset
+
+    sets = ["max_steps=12", "logging_steps=1", "eval_steps=6", "save_steps=3"]
+    _, faults = train_preset("demo", tmp_path / "faults", sets=sets, faults=Faults(oom_at_step=3, nan_at_step=8))
+    trace = tmp_path / "hot.jsonl"
+    trace.write_text('{"t": 0, "gpu_temp_c": 70}\n{"t": 0.3, "gpu_temp_c": 93}\n', encoding="utf-8")
+    summary, heat = train_preset("demo", tmp_path / "heat", faults=Faults(sensor_trace=str(trace)),
+                                 sets=["max_steps=400", "logging_steps=1", "save_steps=100", "guard.sample_interval_s=0.1"])
+    assert summary["status"] == "stopped" and {e.reason for e in faults.of("backoff")} == {"oom", "nan"}
+    from gui.app import Translations
+
+    translations = getattr(qapp, "_laptune_translations", None) or Translations(qapp)
+    qapp._laptune_translations = translations
+    try:
+        translations.install("zh_CN")
+        lines = [line for rec in (faults, heat) for e in rec.events if (line := event_line(e)) is not None]
+    finally:
+        translations.install("en")
+    text = "\n".join(lines)
+    assert "内存不足" in text and "微批次 16 -> 8" in text and "已回退到" in text and "危险；正在保存检查点并停止" in text
+    found = english_in({"log": lines})
+    assert not found, found
