@@ -177,7 +177,25 @@ def check_model_cache(ctx: Context) -> str:
     except OSError as exc:
         raise CheckFailed(f"the model cache {cache} is not writable: {exc}; set HF_HOME to a writable folder") from exc
     source = resolve_source()
-    return f"huggingface_hub {huggingface_hub.__version__}; cache {cache} writable; models from {source.label}"
+    return (f"huggingface_hub {huggingface_hub.__version__}; cache {cache} writable; models from {source.label}; "
+            f"{_modelscope_client()}")
+
+
+def _modelscope_client() -> str:
+    """The ModelScope source's client: required in the frozen app (users cannot pip install there), optional from
+    source (the `modelscope` extra)."""
+    from core.hub.source import HubError
+
+    try:
+        from core.hub.modelscope import _require_package
+        from modelscope.hub.snapshot_download import snapshot_download  # noqa: F401
+
+        _require_package()
+    except (HubError, ImportError) as exc:
+        if getattr(sys, "frozen", False):
+            raise CheckFailed(f"the ModelScope client does not import in the frozen app: {exc}") from exc
+        return "ModelScope client not installed (pip install 'laptune[modelscope]')"
+    return "ModelScope client ok"
 
 
 def check_hardware(ctx: Context) -> str:

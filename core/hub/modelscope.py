@@ -123,8 +123,9 @@ def download(repo_id: str, source: Source, revision: str | None = None, *, emit:
     if free_space is not None and free_space(cache_root(base)) < total:
         raise HubError(f"'{ms_id}' needs {total / (1 << 30):.1f} GB in {cache_root(base)}, not that much is free",
                        fix="free some space, or set MODELSCOPE_CACHE to a bigger disk")
-    from modelscope import snapshot_download
+    # The submodule itself, not the package's lazy attribute: the frozen app has no lazy-import index.
     from modelscope.hub.callback import ProgressCallback
+    from modelscope.hub.snapshot_download import snapshot_download
 
     state = {"done": 0}
 
