@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from core.record.events import fmt_eta
 from gui.qt_text import tr   # module-level strings: the empty context, as lupdate files them
 
 
@@ -34,15 +35,6 @@ def _safe(signal: Any) -> Any:
         except RuntimeError:   # the C++ object is gone
             pass
     return emit
-
-
-def fmt_eta(seconds: float | None) -> str:
-    if seconds is None:
-        return "--:--"
-    seconds = int(seconds)
-    h, rem = divmod(seconds, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def download_text(event: Any) -> str:

@@ -15,22 +15,13 @@ import sys
 import time
 from typing import Any, TextIO
 
-from core.record.events import Download
+from core.record.events import Download, fmt_eta
 
 EXIT_OK, EXIT_BAD, EXIT_INTERRUPTED = 0, 1, 130
 
 
 def _mb(n: float) -> str:
     return f"{n / 1e6:,.1f} MB" if n < 1e9 else f"{n / 1e9:,.2f} GB"
-
-
-def _eta(seconds: float | None) -> str:
-    if seconds is None:
-        return "--:--"
-    seconds = int(seconds)
-    h, rem = divmod(seconds, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 class DownloadBar:
@@ -61,7 +52,7 @@ class DownloadBar:
         frac = e.bytes_done / e.bytes_total if e.bytes_total else 1.0
         speed = f"{_mb(e.speed_bps)}/s" if e.speed_bps else "-- MB/s"
         line = (f"[{'#' * int(frac * 30):30s}] {frac * 100:5.1f}%  {_mb(e.bytes_done)}/{_mb(e.bytes_total)}  {speed}  "
-                f"ETA {_eta(e.eta_s)}  {e.file}")
+                f"ETA {fmt_eta(e.eta_s)}  {e.file}")
         if self.tty:
             self.stream.write("\r" + line[:160].ljust(100))
             self._open = True

@@ -106,6 +106,16 @@ class Status(Event):
     error_type: str | None = None
 
 
+def fmt_eta(seconds: float | None) -> str:
+    """A download's time left as the CLI bar and the GUI show it: mm:ss, h:mm:ss, --:-- when unknown."""
+    if seconds is None:
+        return "--:--"
+    seconds = int(seconds)
+    h, rem = divmod(seconds, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
 @dataclass
 class Download(Event):
     """Getting a model before training (core/hub): bytes so far of the whole download, never a token."""
