@@ -22,7 +22,7 @@ from gui.qt_geometry import app_settings, available_area, first_size, place, rem
 from gui.qt_hardware import HardwareMonitor
 from gui.qt_layout import BUTTONS, build_layout, build_menus
 from gui.qt_runs import list_runs
-from gui.qt_text import event_line, fmt_duration, fmt_metrics, guard_text
+from gui.qt_text import event_line, fmt_duration, fmt_metrics, guard_text, is_english
 from gui.qt_worker import RunController, resume_job, train_job
 
 PRELOAD_DELAY_MS = 3000   # after the plots are in: the user is reading the window or opening the wizard
@@ -426,7 +426,7 @@ class MainWindow(QMainWindow):
                 step=summary.get("global_step"))
             title = self.tr("LapTune stopped training")
         if best:
-            text += " " + self.tr("Best evaluation: {metrics}.").format(metrics=best)
+            text += (" " if is_english() else "") + self.tr("Best evaluation: {metrics}.").format(metrics=best)
         self.set_status(text)
         self.log(text)
         self.notifier.notify(title, text)

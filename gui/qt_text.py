@@ -26,6 +26,11 @@ def is_english() -> bool:
     return QLocale().language() != QLocale.Language.Chinese
 
 
+def colon() -> str:
+    """': ' in English, the full-width '：' in Chinese."""
+    return ": " if is_english() else "："
+
+
 def fmt_bytes(n: float | None) -> str:
     return "-" if n is None else f"{n / GIB:.1f} GiB"
 
@@ -130,7 +135,7 @@ def event_line(event: Event, guard: Any = None) -> str | None:
     elif isinstance(event, GuardAction):
         kind = {"pause": tr("Guard paused the run"), "resume": tr("Guard resumed the run"),
                 "stop": tr("Guard stopped the run"), "warn": tr("Guard warning")}.get(event.action, tr("Guard"))
-        text = f"{kind}: {guard_text(event, guard)}"
+        text = f"{kind}{colon()}{guard_text(event, guard)}"
     elif isinstance(event, Checkpoint):
         text = tr("Checkpoint saved at step {step}: {path}").format(step=event.step, path=event.path)
     elif isinstance(event, Backoff):
@@ -163,7 +168,7 @@ def status_text(event: Status) -> str | None:
         message = "; ".join(_core(part) for part in message.split("; "))
     else:
         message = _core(message)
-    detail = f": {message}" if message else ""
+    detail = f"{colon()}{message}" if message else ""
     if event.status in ("paused", "resumed") and not is_english():
         detail = ""        # the core's English reason; the guard's line just before says it in words
     lead = {
