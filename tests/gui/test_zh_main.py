@@ -80,6 +80,10 @@ def _run_in_chinese(make_window, qtbot, tmp_path: Path) -> None:
     assert "GPU 88 °C ≥ 85 °C：已暂停" in log and "3 个类别" in log and "训练在 CPU 上运行" in log   # core notes, translated
     assert "已在第 40 步完成" in window.statusLine.text()
 
+    window.open_run(window.current_run)                  # a past run shown again
+    seen["opened"] = {"status": [window.statusLine.text()], "log": window.logPanel.toPlainText().splitlines()[-1:]}
+    assert "已完成" in window.statusLine.text()
+
     window.buttons["resumeCheckpointButton"].click()
     dialog = window.resumeDialog
     seen["resume dialog"] = {"dialog": dialog_texts(dialog)}
@@ -94,6 +98,7 @@ def _run_in_chinese(make_window, qtbot, tmp_path: Path) -> None:
     seen["failed"] = window_texts(window)
     assert "文本为空。解决办法" in window.logPanel.toPlainText() and window.dialogs.failures
 
+    seen["notifications"] = {"tray": [part for sent in window.notifier.sent for part in sent]}
     found = {when: english_in(texts) for when, texts in seen.items()}
     found = {when: f for when, f in found.items() if f}
     assert not found, found
@@ -125,4 +130,24 @@ def test_recovery_and_guard_stop_lines_in_chinese(qapp, tmp_path: Path):
     text = "\n".join(lines)
     assert "内存不足" in text and "微批次 16 -> 8" in text and "已回退到" in text and "危险；正在保存检查点并停止" in text
     found = english_in({"log": lines})
+    assert not found, found
+
+
+def test_hardware_panel_with_a_gpu_in_chinese(make_window, qtbot, qapp):
+    """The hardware panel's GPU, VRAM, temperature and power lines, from a snapshot and a sensor reading."""
+    from core.machine.fakes import fake_probe
+    from core.record.events import Sample
+
+    try:
+        window = make_window("8x4090-busy", language="zh_CN")
+        panel = window.hardware
+        panel.on_snapshot(fake_probe("8x4090-busy"))       # other programs hold GPU memory
+        panel.on_sample(Sample(vram_used_bytes=6 * 1024**3, vram_total_bytes=24 * 1024**3, vram_used_frac=0.25,
+                               gpu_temp_c=71.0, cpu_temp_c=64.0, ram_used_frac=0.4, battery_pct=55.0, on_ac=False))
+        texts = [panel.title()] + [label.text() for label in panel.findChildren(QLabel)]
+    finally:
+        qapp._laptune_translations.install("en")
+    joined = "\n".join(texts)
+    assert "已用" in joined and "GPU 71 °C" in joined and "CPU 64 °C" in joined and "用电池" in joined, joined
+    found = english_in({"hardware": texts})
     assert not found, found
