@@ -14,9 +14,9 @@ from typing import Any, Callable
 from core.hub import cache, modelscope
 from core.hub.download import Downloader, free_bytes
 from core.hub.listing import RepoPlan, offline_error, plan_repo
-from core.hub.source import DownloadCancelled, HubError, Source, resolve_source
+from core.hub.source import DownloadCancelled, HubError, ModelOffline, Source, resolve_source
 
-__all__ = ["HubError", "DownloadCancelled", "Source", "resolve_source", "plan_model", "get_model", "ensure_model",
+__all__ = ["HubError", "DownloadCancelled", "ModelOffline", "Source", "resolve_source", "plan_model", "get_model", "ensure_model",
            "find_cached", "is_hub_id", "model_status"]
 
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.hub.source import HubError, Source
+from core.hub.source import HubError, ModelOffline, Source
 
 # Never needed to train with transformers/PyTorch: other frameworks' weights, exports, docs and images.
 SKIP_PATTERNS = ("*.onnx", "*.onnx_data", "onnx/*", "*.gguf", "*.h5", "*.msgpack", "flax_model*", "tf_model*",
@@ -91,18 +91,29 @@ def not_found_message(repo_id: str, source: Source) -> HubError:
                     fix="check the id (organisation/name, as on the model's page), or give a local folder")
 
 
-def offline_error(repo_id: str, source: Source, exc: BaseException | None = None) -> HubError:
+def offline_error(repo_id: str, source: Source, exc: BaseException | None = None,
+                  estimated_bytes: int = 0) -> ModelOffline:
     from core.hub.cache import read_manifest, repo_dir
 
     why = f" ({type(exc).__name__})" if exc is not None else ""
     manifest = read_manifest(repo_dir(repo_id)) or {}
     total = sum(f.get("size", 0) for f in manifest.get("files", []))
-    amount = f"{total / 1e9:.1f} GB" if total >= 1e9 else f"{total / 1e6:.0f} MB"
-    size = (f" (an earlier download of {amount} is partly done and will continue)" if total
-            else " (its size is shown once connected)")
-    return HubError(f"cannot reach {source.label} to get '{repo_id}' and it is not in the model cache{size}{why}",
-                    fix=f"connect once and run `laptune models get {repo_id}` (or Download now in the wizard); "
-                        "from mainland China choose the mirror: `--source mirror` or HF_ENDPOINT=https://hf-mirror.com")
+    if total:
+        size = f" (an earlier download of {_amount(total)} is partly done and will continue)"
+    elif estimated_bytes:
+        size = f" (about {_amount(estimated_bytes)} to download, estimated from its configuration)"
+    else:
+        size = " (its size is shown once connected)"
+    return ModelOffline(
+        f"cannot reach {source.label} to get '{repo_id}' and it is not in the model cache{size}{why}",
+        fix=f"connect once and run `laptune models get {repo_id}` (or Download now in the wizard); "
+            "from mainland China choose the mirror: `--source mirror` or HF_ENDPOINT=https://hf-mirror.com",
+        repo_id=repo_id, known_bytes=total,
+        rebuild=lambda estimate: offline_error(repo_id, source, exc, estimated_bytes=estimate))
+
+
+def _amount(n: int) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:.0f} MB"
 
 
 def translate_error(repo_id: str, source: Source, exc: BaseException) -> HubError:

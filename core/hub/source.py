@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from core.config.user_settings import DEFAULT_MIRROR, SOURCES, UserSettings, load_user_settings
@@ -28,6 +29,23 @@ class HubError(ValueError):
 
 class DownloadCancelled(HubError):
     pass
+
+
+class ModelOffline(HubError):
+    """The model is not in the cache and its source cannot be reached. `known_bytes`: the size recorded by an
+    earlier attempt (0 when it never got that far); a caller that knows the model's shape can say more
+    with `with_estimate`."""
+
+    def __init__(self, message: str, fix: str | None = None, *, repo_id: str = "", known_bytes: int = 0,
+                 rebuild: Any = None) -> None:
+        super().__init__(message, fix)
+        self.repo_id, self.known_bytes, self._rebuild = repo_id, known_bytes, rebuild
+
+    def with_estimate(self, estimated_bytes: int) -> ModelOffline:
+        """The same error naming an estimated size (from the model's configuration) when none is recorded."""
+        if self.known_bytes or self._rebuild is None or estimated_bytes <= 0:
+            return self
+        return self._rebuild(estimated_bytes)
 
 
 @dataclass

@@ -71,6 +71,22 @@ NAN_ADVICE = ("lower the head/CRF learning rate (e.g. --set crf_learning_rate=1e
               "(--set precision=fp32), and check the data (seed 000's advice)")
 
 
+def _weights_bytes(cfg: RunConfig) -> int:
+    """About how many bytes the model's weights are on the hub: its parameters (from config.json, bundled or
+    cached; no network) at the dtype it is stored in. 0 when the shape is unknown."""
+    from core.config.paths import presets_dir
+    from core.memory.estimate import estimate_config
+    from core.memory.model_arch import ModelConfigError, load_model_config
+
+    try:
+        params = estimate_config(cfg, "cpu").params_total
+        stored = load_model_config(cfg.model.name_or_path, cfg.model.config_file, base_dir=presets_dir())
+    except (ModelConfigError, ValueError, OSError):
+        return 0
+    dtype = str(stored.get("torch_dtype") or stored.get("dtype") or "float32")
+    return params * (2 if dtype in ("float16", "bfloat16") else 4)
+
+
 class Session:
     def __init__(self, config: RunConfig, emit: Emit | None, control: Control | None, run_dir: RunDir,
                  preset_dir: Path | None, hardware: Any, faults: Faults, fixed_padding: bool = False) -> None:
@@ -174,10 +190,13 @@ class Session:
     def _fetch_model(self, cfg: RunConfig) -> RunConfig:
         """The download phase (core/hub): a hub model not on disk is fetched first with "download" events and
         can be cancelled; a cached one is loaded from its cache folder with no network call. run.yaml keeps the id."""
-        from core.hub import ensure_model
+        from core.hub import ModelOffline, ensure_model
 
-        local = ensure_model(cfg.model.name_or_path, self.preset_dir, emit=self.log,
-                             should_stop=lambda: self.control.stop_requested)
+        try:
+            local = ensure_model(cfg.model.name_or_path, self.preset_dir, emit=self.log,
+                                 should_stop=lambda: self.control.stop_requested)
+        except ModelOffline as exc:   # say how big the download will be, from the shape the estimator knows
+            raise exc.with_estimate(_weights_bytes(cfg)) from exc
         return cfg if local is None else cfg.model_copy(update={"model": cfg.model.model_copy(update={"name_or_path": local})})
 
     def _size_checkpoint(self, model: Any, check: bool) -> None:

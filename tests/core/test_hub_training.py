@@ -75,3 +75,20 @@ def test_stop_during_the_download_phase_stops_the_run_and_keeps_the_partial(hub,
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["status"] == "stopped" and "again" in summary["message"]
     assert list((repo_dir("org/slow") / "blobs").glob("*.laptune-partial"))
+
+
+def test_offline_run_of_a_model_never_downloaded_says_its_estimated_size(hub, monkeypatch, tmp_path):
+    """Offline, with nothing cached and no earlier attempt: the message still says how big the download is,
+    from the parameter count of the preset's bundled config (SmolLM2-135M, stored in bf16: ~0.27 GB)."""
+    from huggingface_hub import constants
+
+    from core.hub import HubError
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    with pytest.raises(HubError) as info:
+        train_preset("sft-smollm2-cpu", tmp_path / "run", sets=SETS)
+    text = str(info.value)
+    assert "HuggingFaceTB/SmolLM2-135M-Instruct" in text and "estimated from its configuration" in text
+    assert "about 269 MB to download" in text      # 134.5 M parameters x 2 bytes (bf16), as its real safetensors
+    assert "laptune models get HuggingFaceTB/SmolLM2-135M-Instruct" in info.value.fix
+    assert hub.state.requests == []
