@@ -64,6 +64,24 @@ RUN_TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreText", "On battery ({pct} %): keep the charger connected; a laptop on battery throttles and may shut down"),
     QT_TRANSLATE_NOOP("CoreText", "Swap use grew by {n} MiB since the start: memory pressure; the system is short of RAM and "
                                   "training will slow down; close other programs or lower the batch size"),
+    # errors that end a run, and their fixes (str() of the core's errors: "<message> Fix: <fix>")
+    QT_TRANSLATE_NOOP("CoreText", "{message} Fix: {fix}"),
+    QT_TRANSLATE_NOOP("CoreText", "set precision to fp32 or auto (--set precision=fp32), or pick a CPU preset"),
+    QT_TRANSLATE_NOOP("CoreText", "memory.precision is bf16 but this GPU has no bf16 (it arrived with RTX 30xx)"),
+    QT_TRANSLATE_NOOP("CoreText", "set precision to fp16 or auto"),
+    QT_TRANSLATE_NOOP("CoreText", "out of memory even at batch 1 with short sequences and gradient checkpointing"),
+    QT_TRANSLATE_NOOP("CoreText", "use a smaller model, LoRA/QLoRA, or the CPU (`laptune estimate` shows what fits)"),
+    QT_TRANSLATE_NOOP("CoreText", "cannot write to the run folder {path}: {why}"),
+    QT_TRANSLATE_NOOP("CoreText", "choose another folder with --out, or free space / fix permissions"),
+    QT_TRANSLATE_NOOP("CoreText", "{path} is not a LapTune run folder (no run.yaml)"),
+    QT_TRANSLATE_NOOP("CoreText", "pass a folder under runs/"),
+    QT_TRANSLATE_NOOP("CoreText", "checkpoint-{step} in {path} is incomplete (the save was interrupted)"),
+    QT_TRANSLATE_NOOP("CoreText", "resume from another checkpoint; `laptune runs RUN_DIR` lists them"),
+    QT_TRANSLATE_NOOP("CoreText", "no checkpoint-{step} in {path}"),
+    QT_TRANSLATE_NOOP("CoreText", "`laptune runs RUN_DIR` lists the checkpoints"),
+    QT_TRANSLATE_NOOP("CoreText", "not enough disk space in {path}: {free} GB free, a checkpoint needs about {need} GB "
+                                  "(two are kept while the newer one is written)"),
+    QT_TRANSLATE_NOOP("CoreText", "free disk space, lower save_total_limit, or choose another folder with --out"),
     # run states the core reports in words
     QT_TRANSLATE_NOOP("CoreText", "training finished"),
     QT_TRANSLATE_NOOP("CoreText", "stopped by the user"),

@@ -4,292 +4,292 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/qt_text.py" line="61"/>
+        <location filename="../../gui/qt_text.py" line="66"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="62"/>
+        <location filename="../../gui/qt_text.py" line="67"/>
         <source>VRAM</source>
         <translation>显存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="62"/>
+        <location filename="../../gui/qt_text.py" line="67"/>
         <source>RAM</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="79"/>
+        <location filename="../../gui/qt_text.py" line="84"/>
         <source>On battery: keep the charger connected; a laptop on battery throttles and may shut down</source>
         <translation>正在使用电池：请连接充电器；笔记本用电池时会降频，甚至可能关机</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="87"/>
+        <location filename="../../gui/qt_text.py" line="92"/>
         <source>{label} {value} {unit} ≥ {limit} {unit}: paused</source>
         <translation>{label} {value} {unit} ≥ {limit} {unit}：已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="89"/>
+        <location filename="../../gui/qt_text.py" line="94"/>
         <source>; resumes below {resume} {unit}</source>
         <translation>；降到 {resume} {unit} 以下时继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="93"/>
+        <location filename="../../gui/qt_text.py" line="98"/>
         <source>{label} back to {value} {unit} &lt; {limit} {unit}: resumed</source>
         <translation>{label} 已回到 {value} {unit} &lt; {limit} {unit}：已继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="97"/>
+        <location filename="../../gui/qt_text.py" line="102"/>
         <source>{label} {value} {unit} ≥ {limit} {unit}: critical; saving a checkpoint and stopping</source>
         <translation>{label} {value} {unit} ≥ {limit} {unit}：危险；正在保存检查点并停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="101"/>
+        <location filename="../../gui/qt_text.py" line="106"/>
         <source>Battery {value} % &lt; {limit} %: saving a checkpoint and stopping</source>
         <translation>电池 {value} % &lt; {limit} %：正在保存检查点并停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="103"/>
+        <location filename="../../gui/qt_text.py" line="108"/>
         <source>Paused for {value} min (maximum {limit} min): saving a checkpoint and stopping</source>
         <translation>已暂停 {value} 分钟（上限 {limit} 分钟）：正在保存检查点并停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="107"/>
+        <location filename="../../gui/qt_text.py" line="112"/>
         <source>Disk nearly full: {free} free, not enough for the next checkpoint: paused; free space and the run resumes</source>
         <translation>磁盘快满了：只剩 {free}，不够保存下一个检查点：已暂停；腾出空间后训练会自动继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="109"/>
+        <location filename="../../gui/qt_text.py" line="114"/>
         <source>Disk space freed ({free} free): resumed</source>
         <translation>磁盘空间已腾出（剩余 {free}）：已继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="110"/>
+        <location filename="../../gui/qt_text.py" line="115"/>
         <source>Disk space is low: {free} free; free space or keep fewer checkpoints</source>
         <translation>磁盘空间不足：只剩 {free}；请腾出空间或少保留一些检查点</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="113"/>
+        <location filename="../../gui/qt_text.py" line="118"/>
         <source>Swap use grew by {value} MiB: memory pressure; close other programs or lower the batch size</source>
         <translation>交换空间增加了 {value} MiB：内存紧张；请关闭其他程序或减小批大小</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="125"/>
+        <location filename="../../gui/qt_text.py" line="130"/>
         <source>Step {step}: training loss {loss:.4f}</source>
         <translation>第 {step} 步：训练损失 {loss:.4f}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="127"/>
+        <location filename="../../gui/qt_text.py" line="132"/>
         <source>Evaluation at step {step}: {metrics}</source>
         <translation>第 {step} 步评估：{metrics}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="129"/>
+        <location filename="../../gui/qt_text.py" line="134"/>
         <source>Sample output: {text}</source>
         <translation>生成示例：{text}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="131"/>
+        <location filename="../../gui/qt_text.py" line="136"/>
         <source>Guard paused the run</source>
         <translation>守护已暂停训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="131"/>
+        <location filename="../../gui/qt_text.py" line="136"/>
         <source>Guard resumed the run</source>
         <translation>守护已恢复训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="132"/>
+        <location filename="../../gui/qt_text.py" line="137"/>
         <source>Guard stopped the run</source>
         <translation>守护已停止训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="132"/>
+        <location filename="../../gui/qt_text.py" line="137"/>
         <source>Guard warning</source>
         <translation>守护警告</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="132"/>
+        <location filename="../../gui/qt_text.py" line="137"/>
         <source>Guard</source>
         <translation>守护</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="135"/>
+        <location filename="../../gui/qt_text.py" line="140"/>
         <source>Checkpoint saved at step {step}: {path}</source>
         <translation>第 {step} 步已保存检查点：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="137"/>
+        <location filename="../../gui/qt_text.py" line="142"/>
         <source>Out of memory: continuing with smaller settings</source>
         <translation>内存不足：改用更小的设置继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="138"/>
+        <location filename="../../gui/qt_text.py" line="143"/>
         <source>Out of memory during evaluation: continuing with smaller settings</source>
         <translation>评估时内存不足：改用更小的设置继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="139"/>
+        <location filename="../../gui/qt_text.py" line="144"/>
         <source>The loss became invalid (NaN): rolled back</source>
         <translation>损失变为无效值（NaN）：已回滚</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="140"/>
+        <location filename="../../gui/qt_text.py" line="145"/>
         <source>Recovered</source>
         <translation>已恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="140"/>
+        <location filename="../../gui/qt_text.py" line="145"/>
         <source>Probe: the micro-batch was changed to fit</source>
         <translation>试探：已调整微批大小以放入内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="149"/>
+        <location filename="../../gui/qt_text.py" line="154"/>
         <source>training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="149"/>
+        <location filename="../../gui/qt_text.py" line="154"/>
         <source>stopped by the user</source>
         <translation>由你停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="150"/>
+        <location filename="../../gui/qt_text.py" line="155"/>
         <source>paused by the user</source>
         <translation>由你暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="150"/>
+        <location filename="../../gui/qt_text.py" line="155"/>
         <source>interrupted</source>
         <translation>被中断</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="170"/>
+        <location filename="../../gui/qt_text.py" line="175"/>
         <source>Training started</source>
         <translation>训练已开始</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="170"/>
+        <location filename="../../gui/qt_text.py" line="175"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="170"/>
+        <location filename="../../gui/qt_text.py" line="175"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="170"/>
+        <location filename="../../gui/qt_text.py" line="175"/>
         <source>Resumed</source>
         <translation>已继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="171"/>
+        <location filename="../../gui/qt_text.py" line="176"/>
         <source>Finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="171"/>
+        <location filename="../../gui/qt_text.py" line="176"/>
         <source>Stopped (a checkpoint was saved)</source>
         <translation>已停止（已保存检查点）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="171"/>
+        <location filename="../../gui/qt_text.py" line="176"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="172"/>
+        <location filename="../../gui/qt_text.py" line="177"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="172"/>
+        <location filename="../../gui/qt_text.py" line="177"/>
         <source>Probing memory</source>
         <translation>正在试探内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="177"/>
+        <location filename="../../gui/qt_text.py" line="182"/>
         <source>Run folder: {path}</source>
         <translation>运行文件夹：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="184"/>
+        <location filename="../../gui/qt_text.py" line="189"/>
         <source>The settings have a problem</source>
         <translation>设置有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="184"/>
+        <location filename="../../gui/qt_text.py" line="189"/>
         <source>Correct the setting named above in the wizard, then start again.</source>
         <translation>请在向导中修改上面指出的设置，然后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="185"/>
+        <location filename="../../gui/qt_text.py" line="190"/>
         <source>The data file has a problem</source>
         <translation>数据文件有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="185"/>
+        <location filename="../../gui/qt_text.py" line="190"/>
         <source>Fix the file at the line shown, or choose another file in the wizard.</source>
         <translation>请修改文件中指出的那一行，或在向导中选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="186"/>
+        <location filename="../../gui/qt_text.py" line="191"/>
         <source>The model could not be loaded</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="186"/>
+        <location filename="../../gui/qt_text.py" line="191"/>
         <source>Check the model id or folder on the wizard&apos;s Task and model page.</source>
         <translation>请在向导的“任务和模型”页检查模型 ID 或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="187"/>
+        <location filename="../../gui/qt_text.py" line="192"/>
         <source>The run folder has a problem</source>
         <translation>运行文件夹有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="187"/>
+        <location filename="../../gui/qt_text.py" line="192"/>
         <source>Free disk space or choose another folder, then start again.</source>
         <translation>请释放磁盘空间或选择其他文件夹，然后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="188"/>
+        <location filename="../../gui/qt_text.py" line="193"/>
         <source>The run cannot start with these settings</source>
         <translation>使用这些设置无法开始训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="188"/>
+        <location filename="../../gui/qt_text.py" line="193"/>
         <source>Change the settings as suggested, then start again.</source>
         <translation>请按建议修改设置，然后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="189"/>
+        <location filename="../../gui/qt_text.py" line="194"/>
         <source>The sensor trace has a problem</source>
         <translation>传感器回放文件有问题</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="189"/>
+        <location filename="../../gui/qt_text.py" line="194"/>
         <source>Fix the trace file at the line shown.</source>
         <translation>请修改回放文件中指出的那一行。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="190"/>
+        <location filename="../../gui/qt_text.py" line="195"/>
         <source>Out of memory</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="190"/>
+        <location filename="../../gui/qt_text.py" line="195"/>
         <source>Use Auto-fit in the wizard, or a smaller model or batch.</source>
         <translation>请在向导中使用“自动适配”，或换用更小的模型或批大小。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="192"/>
+        <location filename="../../gui/qt_text.py" line="197"/>
         <source>Training stopped because of an error</source>
         <translation>训练因错误而停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_text.py" line="193"/>
+        <location filename="../../gui/qt_text.py" line="198"/>
         <source>Try again; if it happens again, send us the log file named below.</source>
         <translation>请重试；如果再次出现，请把下面的日志文件发给我们。</translation>
     </message>
@@ -412,22 +412,22 @@
         <translation>日志文件在哪里？</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="51"/>
+        <location filename="../../gui/qt_download.py" line="43"/>
         <source>Model {model} is in the cache ({size}).</source>
         <translation>模型 {model} 已在缓存中（{size}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="53"/>
+        <location filename="../../gui/qt_download.py" line="45"/>
         <source>Download cancelled; it continues where it stopped next time.</source>
         <translation>下载已取消；下次会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="55"/>
+        <location filename="../../gui/qt_download.py" line="47"/>
         <source>Download failed: {why}</source>
         <translation>下载失败：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="58"/>
+        <location filename="../../gui/qt_download.py" line="50"/>
         <source>Downloading {model} from {source}: {pct:.0f}% ({done} of {total}), {speed}, {eta} left</source>
         <translation>正在从 {source} 下载 {model}：{pct:.0f}%（{done} / {total}），{speed}，剩余 {eta}</translation>
     </message>
@@ -1385,21 +1385,101 @@
     </message>
     <message>
         <location filename="../../gui/qt_core_text_run.py" line="68"/>
+        <source>{message} Fix: {fix}</source>
+        <translation>{message}。解决办法：{fix}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="69"/>
+        <source>set precision to fp32 or auto (--set precision=fp32), or pick a CPU preset</source>
+        <translation>把精度设为 fp32 或 auto（--set precision=fp32），或选择一个 CPU 预设</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="70"/>
+        <source>memory.precision is bf16 but this GPU has no bf16 (it arrived with RTX 30xx)</source>
+        <translation>memory.precision 是 bf16，但这块 GPU 不支持 bf16（RTX 30 系列起才有）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="71"/>
+        <source>set precision to fp16 or auto</source>
+        <translation>把精度设为 fp16 或 auto</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="72"/>
+        <source>out of memory even at batch 1 with short sequences and gradient checkpointing</source>
+        <translation>即使批次为 1、序列变短并开启梯度检查点，内存仍然不足</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="73"/>
+        <source>use a smaller model, LoRA/QLoRA, or the CPU (`laptune estimate` shows what fits)</source>
+        <translation>换一个更小的模型、使用 LoRA/QLoRA，或改用 CPU（`laptune estimate` 会显示哪些放得下）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="74"/>
+        <source>cannot write to the run folder {path}: {why}</source>
+        <translation>无法写入训练文件夹 {path}：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="75"/>
+        <source>choose another folder with --out, or free space / fix permissions</source>
+        <translation>用 --out 选择另一个文件夹，或腾出空间 / 修正权限</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="76"/>
+        <source>{path} is not a LapTune run folder (no run.yaml)</source>
+        <translation>{path} 不是 LapTune 训练文件夹（没有 run.yaml）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="77"/>
+        <source>pass a folder under runs/</source>
+        <translation>请选择 runs/ 下的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="78"/>
+        <source>checkpoint-{step} in {path} is incomplete (the save was interrupted)</source>
+        <translation>{path} 中的 checkpoint-{step} 不完整（保存时被中断）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="79"/>
+        <source>resume from another checkpoint; `laptune runs RUN_DIR` lists them</source>
+        <translation>从另一个检查点继续；`laptune runs RUN_DIR` 会列出它们</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="80"/>
+        <source>no checkpoint-{step} in {path}</source>
+        <translation>{path} 中没有 checkpoint-{step}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="81"/>
+        <source>`laptune runs RUN_DIR` lists the checkpoints</source>
+        <translation>`laptune runs RUN_DIR` 会列出检查点</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="82"/>
+        <source>not enough disk space in {path}: {free} GB free, a checkpoint needs about {need} GB (two are kept while the newer one is written)</source>
+        <translation>{path} 所在磁盘空间不足：剩余 {free} GB，一个检查点约需 {need} GB（写入新检查点时会同时保留两个）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="84"/>
+        <source>free disk space, lower save_total_limit, or choose another folder with --out</source>
+        <translation>腾出磁盘空间、调低 save_total_limit，或用 --out 选择另一个文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="86"/>
         <source>training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="69"/>
+        <location filename="../../gui/qt_core_text_run.py" line="87"/>
         <source>stopped by the user</source>
         <translation>已由用户停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="70"/>
+        <location filename="../../gui/qt_core_text_run.py" line="88"/>
         <source>paused by the user</source>
         <translation>已由用户暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="71"/>
+        <location filename="../../gui/qt_core_text_run.py" line="89"/>
         <source>the app was closed</source>
         <translation>应用已关闭</translation>
     </message>
@@ -1553,90 +1633,90 @@
 <context>
     <name>DownloadPanel</name>
     <message>
-        <location filename="../../gui/qt_download.py" line="108"/>
+        <location filename="../../gui/qt_download.py" line="100"/>
         <source>Get models from</source>
         <translation>模型来源</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="113"/>
+        <location filename="../../gui/qt_download.py" line="105"/>
         <source>In mainland China huggingface.co is often unreachable: choose hf-mirror.com or ModelScope. The choice is remembered.</source>
         <translation>在中国大陆常常无法访问 huggingface.co：请选择 hf-mirror.com 或 ModelScope（魔搭）。选择会被记住。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="119"/>
+        <location filename="../../gui/qt_download.py" line="111"/>
         <source>The mirror&apos;s address (any server speaking the Hugging Face hub&apos;s API).</source>
         <translation>镜像地址（任何提供 Hugging Face hub 相同接口的服务器）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="123"/>
+        <location filename="../../gui/qt_download.py" line="115"/>
         <source>Hub token</source>
         <translation>Hub 访问令牌</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="127"/>
+        <location filename="../../gui/qt_download.py" line="119"/>
         <source>only for gated models; saved for you only, never in run folders</source>
         <translation>仅受限（gated）模型需要；只保存给你本人，绝不写入运行文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="140"/>
+        <location filename="../../gui/qt_download.py" line="132"/>
         <source>Download now</source>
         <translation>立即下载</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="142"/>
+        <location filename="../../gui/qt_download.py" line="134"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="166"/>
-        <location filename="../../gui/qt_download.py" line="202"/>
+        <location filename="../../gui/qt_download.py" line="158"/>
+        <location filename="../../gui/qt_download.py" line="194"/>
         <source>a token is saved (type a new one to replace it)</source>
         <translation>已保存令牌（输入新的即可替换）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="239"/>
-        <location filename="../../gui/qt_download.py" line="263"/>
-        <location filename="../../gui/qt_download.py" line="326"/>
+        <location filename="../../gui/qt_download.py" line="231"/>
+        <location filename="../../gui/qt_download.py" line="255"/>
+        <location filename="../../gui/qt_download.py" line="318"/>
         <source>In cache: {path}</source>
         <translation>已在缓存中：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="241"/>
+        <location filename="../../gui/qt_download.py" line="233"/>
         <source>Not in the cache; asking {source} for its size...</source>
         <translation>不在缓存中；正在向 {source} 查询大小……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="259"/>
+        <location filename="../../gui/qt_download.py" line="251"/>
         <source>Cannot get its size: {why}</source>
         <translation>无法获取大小：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="265"/>
+        <location filename="../../gui/qt_download.py" line="257"/>
         <source>To download: {size} from {source}</source>
         <translation>需要下载：{size}，来源 {source}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="267"/>
+        <location filename="../../gui/qt_download.py" line="259"/>
         <source>(continues an earlier download of {total})</source>
         <translation>（继续之前未完成的下载，共 {total}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="287"/>
+        <location filename="../../gui/qt_download.py" line="279"/>
         <source>Starting the download from {source}...</source>
         <translation>正在开始从 {source} 下载……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="307"/>
+        <location filename="../../gui/qt_download.py" line="299"/>
         <source>Cancelling...</source>
         <translation>正在取消……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="321"/>
+        <location filename="../../gui/qt_download.py" line="313"/>
         <source>Download cancelled; it continues where it stopped next time.</source>
         <translation>下载已取消；下次会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="336"/>
+        <location filename="../../gui/qt_download.py" line="328"/>
         <source>Download failed: {why}</source>
         <translation>下载失败：{why}</translation>
     </message>

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTreeWidget
 
+from gui.qt_core_text import core_text
 from tests.gui.conftest import DEMO_OVERRIDES
 from tests.gui.test_zh_wizard import english_sentences
 
@@ -97,6 +98,18 @@ def _run_in_chinese(make_window, qtbot, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: window.controller.thread is None and window.state == "idle", timeout=LONG)
     seen["failed"] = window_texts(window)
     assert "文本为空。解决办法" in window.logPanel.toPlainText() and window.dialogs.failures
+
+    # a setting the CPU cannot honour: a SessionError with its fix, as the failure dialog shows them
+    fp16 = plan.config.model_copy(update={"memory": plan.config.memory.model_copy(update={"precision": "fp16"}),
+                                          "data": plan.config.data})
+    failing.config = fp16
+    window.start_plan(failing)
+    qtbot.waitUntil(lambda: window.controller.thread is None and window.state == "idle", timeout=LONG)
+    failure = window.dialogs.failures[-1]
+    assert failure.error_type == "SessionError" and failure.fix
+    seen["session error"] = window_texts(window)
+    seen["session error"]["dialog"] = [core_text(failure.message), core_text(failure.fix)]
+    assert "训练在 CPU 上运行" in core_text(failure.message) and "精度" in core_text(failure.fix)
 
     seen["notifications"] = {"tray": [part for sent in window.notifier.sent for part in sent]}
     found = {when: english_in(texts) for when, texts in seen.items()}
