@@ -82,6 +82,30 @@ RUN_TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreText", "not enough disk space in {path}: {free} GB free, a checkpoint needs about {need} GB "
                                   "(two are kept while the newer one is written)"),
     QT_TRANSLATE_NOOP("CoreText", "free disk space, lower save_total_limit, or choose another folder with --out"),
+    # Auto-fit's reasons for each change (core/memory/fit.py)
+    QT_TRANSLATE_NOOP("CoreText", "no usable NVIDIA GPU: training runs on the CPU"),
+    QT_TRANSLATE_NOOP("CoreText", "training runs on the CPU, which has no fast half precision"),
+    QT_TRANSLATE_NOOP("CoreText", "8-bit optimizers (bitsandbytes) need CUDA"),
+    QT_TRANSLATE_NOOP("CoreText", "quantised training (bitsandbytes) needs CUDA; LoRA stays on over fp32 weights"),
+    QT_TRANSLATE_NOOP("CoreText", "{gpu} has no bf16 (compute capability {cc}, bf16 needs 8.0); fp16 uses the same memory"),
+    QT_TRANSLATE_NOOP("CoreText", "the fitted config runs without bf16"),
+    QT_TRANSLATE_NOOP("CoreText", "4-bit loading trains on CUDA only"),
+    QT_TRANSLATE_NOOP("CoreText", "8-bit AdamW (bitsandbytes, CUDA only) keeps 2 bytes of state per trained weight instead of 8"),
+    QT_TRANSLATE_NOOP("CoreText", "QLoRA (CUDA only) stores the frozen layers' weights in 4-bit NF4, about a quarter of their size"),
+    QT_TRANSLATE_NOOP("CoreText", "replaced by 4-bit loading"),
+    QT_TRANSLATE_NOOP("CoreText", "even batch 1 with checkpointing needs {need} of {budget}; {why}, saving {saved}"),
+    QT_TRANSLATE_NOOP("CoreText", "even batch 1 with checkpointing needs {need} of {budget}; training the last {left} of {n} "
+                                  "layers (and the head) needs no gradients or optimizer state for the frozen ones"),
+    QT_TRANSLATE_NOOP("CoreText", "even batch 1 with checkpointing needs {need} of {budget}; samples longer than {len} tokens "
+                                  "are truncated"),
+    QT_TRANSLATE_NOOP("CoreText", "the smallest micro-batch; {b} x {a} keeps the effective batch of {e}"),
+    QT_TRANSLATE_NOOP("CoreText", "{b} x {a} keeps the effective batch of {e} and fits ({peak} of {budget}): fewer, larger "
+                                  "steps train faster"),
+    QT_TRANSLATE_NOOP("CoreText", "micro-batch {m} needs {need} of {budget}; {b} x {a} keeps the effective batch of {e}"),
+    QT_TRANSLATE_NOOP("CoreText", "micro-batch {b} x {a} = the effective batch of {e}"),
+    QT_TRANSLATE_NOOP("CoreText", "without it even micro-batch 1 needs {need} of {budget}; recomputing activations in backward "
+                                  "saves memory for {time} more time per step"),
+    QT_TRANSLATE_NOOP("CoreText", "the run fits without recomputing activations, which saves {time} time per step"),
     # run states the core reports in words
     QT_TRANSLATE_NOOP("CoreText", "training finished"),
     QT_TRANSLATE_NOOP("CoreText", "stopped by the user"),

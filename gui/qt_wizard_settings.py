@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QPlainTextEdit,
                                QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget, QWizard, QWizardPage)
 
+from gui.qt_core_text import core_text
 from gui.qt_fields import FieldEditor, get_value
 from gui.qt_text import fmt_bytes
 
@@ -309,7 +310,7 @@ class SettingsPage(_ConfigPage):
             if change.field == "model.name_or_path":
                 continue
             self.wiz.set_override(self.group, change.field, change.new, explicit_none=True)
-            self.fitChanges.addItem(f"{change.field}: {change.old} → {change.new} ({change.why})")
+            self.fitChanges.addItem(f"{change.field}: {change.old} → {change.new} ({core_text(change.why)})")
         if not result.changes:
             self.fitChanges.addItem(self.tr("No changes: the settings already fit."))
         if not result.fits:

@@ -164,3 +164,30 @@ def test_hardware_panel_with_a_gpu_in_chinese(make_window, qtbot, qapp):
     assert "已用" in joined and "GPU 71 °C" in joined and "CPU 64 °C" in joined and "用电池" in joined, joined
     found = english_in({"hardware": texts})
     assert not found, found
+
+
+def test_auto_fit_reasons_in_chinese(make_window, qtbot, qapp):
+    """Auto-fit's reasons on the settings page (core/memory/fit.py), on a 4 GB GPU and on the CPU."""
+    from tests.gui.test_zh_wizard import page_texts
+
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "cls_train.csv"
+    try:
+        for profile in ("laptop-3050-4gb", "cpu-only"):
+            window = make_window(profile, language="zh_CN")
+            window.open_wizard(initial_data=str(demo))
+            wizard = window.wizard
+            start = wizard.currentPage()
+            qtbot.waitUntil(lambda: start.report is not None)
+            start.customise.setChecked(True)
+            while wizard.currentPage().objectName() != "settingsPage":
+                wizard.next()
+            page = wizard.currentPage()
+            page.autoFitButton.click()
+            qtbot.waitUntil(lambda: page.fitChanges.count() > 0)
+            texts = page_texts(page)
+            assert "有效批次" in "\n".join(texts), texts
+            found = english_in({profile: texts})
+            assert not found, found
+            wizard.reject()
+    finally:
+        qapp._laptune_translations.install("en")
