@@ -106,6 +106,12 @@ RUN_TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreText", "without it even micro-batch 1 needs {need} of {budget}; recomputing activations in backward "
                                   "saves memory for {time} more time per step"),
     QT_TRANSLATE_NOOP("CoreText", "the run fits without recomputing activations, which saves {time} time per step"),
+    # the estimator's summary (core/memory/estimate.py), the memory bar's tooltip
+    QT_TRANSLATE_NOOP("CoreText", "Estimated peak GPU memory: {peak}"),
+    QT_TRANSLATE_NOOP("CoreText", "Estimated peak RAM (training on the CPU): {peak}"),
+    QT_TRANSLATE_NOOP("CoreText", "Model: {model}"),
+    QT_TRANSLATE_NOOP("CoreText", "Parameters: {total} M, of which {trainable} M trainable"),
+    QT_TRANSLATE_NOOP("CoreText", "Note: {note}"),
     # run states the core reports in words
     QT_TRANSLATE_NOOP("CoreText", "training finished"),
     QT_TRANSLATE_NOOP("CoreText", "stopped by the user"),

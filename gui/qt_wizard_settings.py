@@ -214,7 +214,7 @@ class SettingsPage(_ConfigPage):
         level = "green" if frac < 0.75 else "amber" if frac < 0.9 else "red"
         text = self.tr("Estimated peak {peak} {where} ({total}): {pct} %").format(
             peak=fmt_bytes(est.peak_bytes), where=where, total=fmt_bytes(capacity), pct=f"{100 * frac:.0f}")
-        self._paint(level, int(min(frac, 1.0) * 1000), text, "\n".join(est.lines()))
+        self._paint(level, int(min(frac, 1.0) * 1000), text, core_text("\n".join(est.lines())))
 
     def _paint(self, level: str, value: int, text: str, tooltip: str) -> None:
         self.level = level

@@ -1560,21 +1560,46 @@
     </message>
     <message>
         <location filename="../../gui/qt_core_text_run.py" line="110"/>
+        <source>Estimated peak GPU memory: {peak}</source>
+        <translation>估计显存峰值：{peak}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="111"/>
+        <source>Estimated peak RAM (training on the CPU): {peak}</source>
+        <translation>估计内存峰值（在 CPU 上训练）：{peak}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="112"/>
+        <source>Model: {model}</source>
+        <translation>模型：{model}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="113"/>
+        <source>Parameters: {total} M, of which {trainable} M trainable</source>
+        <translation>参数：{total} M，其中可训练 {trainable} M</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="114"/>
+        <source>Note: {note}</source>
+        <translation>提示：{note}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="116"/>
         <source>training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="111"/>
+        <location filename="../../gui/qt_core_text_run.py" line="117"/>
         <source>stopped by the user</source>
         <translation>已由用户停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="112"/>
+        <location filename="../../gui/qt_core_text_run.py" line="118"/>
         <source>paused by the user</source>
         <translation>已由用户暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="113"/>
+        <location filename="../../gui/qt_core_text_run.py" line="119"/>
         <source>the app was closed</source>
         <translation>应用已关闭</translation>
     </message>
