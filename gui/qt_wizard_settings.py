@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -214,7 +215,7 @@ class SettingsPage(_ConfigPage):
         level = "green" if frac < 0.75 else "amber" if frac < 0.9 else "red"
         text = self.tr("Estimated peak {peak} {where} ({total}): {pct} %").format(
             peak=fmt_bytes(est.peak_bytes), where=where, total=fmt_bytes(capacity), pct=f"{100 * frac:.0f}")
-        self._paint(level, int(min(frac, 1.0) * 1000), text, core_text("\n".join(est.lines())))
+        self._paint(level, int(min(frac, 1.0) * 1000), text, estimate_text(est.lines()))
 
     def _paint(self, level: str, value: int, text: str, tooltip: str) -> None:
         self.level = level
@@ -319,6 +320,21 @@ class SettingsPage(_ConfigPage):
                 self.fitChanges.addItem(f"  - {suggestion}")
         self.load()
         self.completeChanged.emit()
+
+
+def estimate_text(lines: list[str]) -> str:
+    """The estimator's lines in the app's language; a breakdown row keeps its term and size, its explanation
+    is translated."""
+    out = []
+    for line in lines:
+        row = re.match(r"(\s+\S+\s+[\d.]+ GiB\s+)(.+)\Z", line)
+        if row:
+            out.append(row.group(1) + core_text(row.group(2)))
+        elif line.startswith("Model: "):    # the model's shape would match its own template first
+            out.append(QCoreApplication.translate("CoreText", "Model: {model}").format(model=core_text(line[7:])))
+        else:
+            out.append(core_text(line))
+    return "\n".join(out)
 
 
 def _span(seconds: float) -> str:

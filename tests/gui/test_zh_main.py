@@ -167,7 +167,8 @@ def test_hardware_panel_with_a_gpu_in_chinese(make_window, qtbot, qapp):
 
 
 def test_auto_fit_reasons_in_chinese(make_window, qtbot, qapp):
-    """Auto-fit's reasons on the settings page (core/memory/fit.py), on a 4 GB GPU and on the CPU."""
+    """Auto-fit's reasons on the settings page (core/memory/fit.py) and the memory estimate behind its bar
+    (core/memory/estimate.py), on a 4 GB GPU and on the CPU."""
     from tests.gui.test_zh_wizard import page_texts
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "cls_train.csv"
@@ -184,8 +185,8 @@ def test_auto_fit_reasons_in_chinese(make_window, qtbot, qapp):
             page = wizard.currentPage()
             page.autoFitButton.click()
             qtbot.waitUntil(lambda: page.fitChanges.count() > 0)
-            texts = page_texts(page)
-            assert "有效批次" in "\n".join(texts), texts
+            texts = page_texts(page) + page.vramBar.toolTip().splitlines()      # the estimate's breakdown
+            assert "有效批次" in "\n".join(texts) and "梯度路径" in page.vramBar.toolTip(), texts
             found = english_in({profile: texts})
             assert not found, found
             wizard.reject()
