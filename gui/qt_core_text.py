@@ -219,3 +219,18 @@ def core_text(text: str, widget: Any = None) -> str:
     if "\n" in text:
         return "\n".join(core_text(line) for line in text.split("\n"))
     return text
+
+
+def estimate_text(lines: list[str]) -> str:
+    """The estimator's lines in the app's language; a breakdown row keeps its term and size, its explanation
+    is translated."""
+    out = []
+    for line in lines:
+        row = re.match(r"(\s+\S+\s+[\d.]+ GiB\s+)(.+)\Z", line)
+        if row:
+            out.append(row.group(1) + core_text(row.group(2)))
+        elif line.startswith("Model: "):    # the model's shape would match its own template first
+            out.append(QCoreApplication.translate("CoreText", "Model: {model}").format(model=core_text(line[7:])))
+        else:
+            out.append(core_text(line))
+    return "\n".join(out)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QPlainTextEdit,
                                QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget, QWizard, QWizardPage)
 
-from gui.qt_core_text import core_text
+from gui.qt_core_text import core_text, estimate_text
 from gui.qt_fields import FieldEditor, get_value
 from gui.qt_text import fmt_bytes
 
@@ -320,21 +319,6 @@ class SettingsPage(_ConfigPage):
                 self.fitChanges.addItem(f"  - {suggestion}")
         self.load()
         self.completeChanged.emit()
-
-
-def estimate_text(lines: list[str]) -> str:
-    """The estimator's lines in the app's language; a breakdown row keeps its term and size, its explanation
-    is translated."""
-    out = []
-    for line in lines:
-        row = re.match(r"(\s+\S+\s+[\d.]+ GiB\s+)(.+)\Z", line)
-        if row:
-            out.append(row.group(1) + core_text(row.group(2)))
-        elif line.startswith("Model: "):    # the model's shape would match its own template first
-            out.append(QCoreApplication.translate("CoreText", "Model: {model}").format(model=core_text(line[7:])))
-        else:
-            out.append(core_text(line))
-    return "\n".join(out)
 
 
 def _span(seconds: float) -> str:
