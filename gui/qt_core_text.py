@@ -234,3 +234,27 @@ def estimate_text(lines: list[str]) -> str:
         else:
             out.append(core_text(line))
     return "\n".join(out)
+
+
+_HOW = re.compile(r"\((batch (\d+) x (\d+), length (\d+))(, checkpointing)?(?:, (\d+) layers frozen)?"
+                  r"(?: (with 4-bit loading|with 8-bit loading|without quantisation))?\)")
+
+
+def suggestion_text(text: str) -> str:
+    """One of Auto-fit's suggestions when nothing fits; its settings in parentheses are put together from
+    translated pieces first (their optional parts are too many for whole templates)."""
+    def how(match: re.Match[str]) -> str:
+        def word(t: str) -> str:            # the pieces' entries come from gui/qt_core_text_run.py
+            return QCoreApplication.translate(CONTEXT, t)
+
+        parts = [word("batch {b} x {a}, length {n}").format(b=match[2], a=match[3], n=match[4])]
+        if match[5]:
+            parts.append(word("checkpointing"))
+        if match[6]:
+            parts.append(word("{n} layers frozen").format(n=match[6]))
+        if match[7]:
+            parts.append(word(match[7]))
+        english = QCoreApplication.translate(CONTEXT, "checkpointing") == "checkpointing"
+        return match[0] if english else "(" + "，".join(parts) + ")"
+
+    return core_text(_HOW.sub(how, text))

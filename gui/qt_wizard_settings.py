@@ -10,7 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QPlainTextEdit,
                                QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget, QWizard, QWizardPage)
 
-from gui.qt_core_text import core_text, estimate_text
+from gui.qt_core_text import core_text, estimate_text, suggestion_text
 from gui.qt_fields import FieldEditor, get_value
 from gui.qt_text import fmt_bytes
 
@@ -316,7 +316,7 @@ class SettingsPage(_ConfigPage):
         if not result.fits:
             self.fitChanges.addItem(self.tr("Even the smallest settings do not fit. What would fit:"))
             for suggestion in result.suggestions:
-                self.fitChanges.addItem(f"  - {suggestion}")
+                self.fitChanges.addItem(f"  - {suggestion_text(suggestion)}")
         self.load()
         self.completeChanged.emit()
 

@@ -1741,21 +1741,101 @@
     </message>
     <message>
         <location filename="../../gui/qt_core_text_run.py" line="147"/>
+        <source>a smaller model of the same family, {name} ({size} M parameters): {verdict}</source>
+        <translation>同系列更小的模型 {name}（{size} M 参数）：{verdict}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="148"/>
+        <source>LoRA r16 instead of full fine-tuning: {verdict}</source>
+        <translation>用 LoRA r16 代替全量微调：{verdict}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="149"/>
+        <source>QLoRA (4-bit base + LoRA r{r}) instead of {what}: {verdict}</source>
+        <translation>用 QLoRA（4 位基座 + LoRA r{r}）代替{what}：{verdict}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="150"/>
+        <source>full fine-tuning</source>
+        <translation>全量微调</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="151"/>
+        <source>training on the CPU (slow): needs {need} of RAM, {ram} available: fits</source>
+        <translation>在 CPU 上训练（慢）：需要 {need} 内存，可用 {ram}：放得下</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="152"/>
+        <source>training on the CPU (slow): needs {need} of RAM, {ram} available: does not fit either</source>
+        <translation>在 CPU 上训练（慢）：需要 {need} 内存，可用 {ram}：同样放不下</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="153"/>
+        <source>other processes hold {held} of GPU {i}: closing them frees that memory</source>
+        <translation>其他进程占用了 GPU {i} 的 {held}：关闭它们可以释放这些显存</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="154"/>
+        <source>a GPU with at least {need} free: the config as given needs {n} at batch 1 with checkpointing</source>
+        <translation>一块至少有 {need} 空闲显存的 GPU：当前配置在批次 1 并开启梯度检查点时需要 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="155"/>
+        <source>fits in {peak} ({how})</source>
+        <translation>放得下，需要 {peak}（{how}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="156"/>
+        <source>still needs {peak} ({how})</source>
+        <translation>仍然需要 {peak}（{how}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="157"/>
+        <source>batch {b} x {a}, length {n}</source>
+        <translation>批次 {b} × {a}，长度 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="158"/>
+        <source>checkpointing</source>
+        <translation>梯度检查点</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="159"/>
+        <source>{n} layers frozen</source>
+        <translation>冻结 {n} 层</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="160"/>
+        <source>with 4-bit loading</source>
+        <translation>4 位加载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="161"/>
+        <source>with 8-bit loading</source>
+        <translation>8 位加载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="162"/>
+        <source>without quantisation</source>
+        <translation>不量化</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="164"/>
         <source>training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="148"/>
+        <location filename="../../gui/qt_core_text_run.py" line="165"/>
         <source>stopped by the user</source>
         <translation>已由用户停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="149"/>
+        <location filename="../../gui/qt_core_text_run.py" line="166"/>
         <source>paused by the user</source>
         <translation>已由用户暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="150"/>
+        <location filename="../../gui/qt_core_text_run.py" line="167"/>
         <source>the app was closed</source>
         <translation>应用已关闭</translation>
     </message>

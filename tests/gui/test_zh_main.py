@@ -192,3 +192,27 @@ def test_auto_fit_reasons_in_chinese(make_window, qtbot, qapp):
             wizard.reject()
     finally:
         qapp._laptune_translations.install("en")
+
+
+def test_auto_fit_suggestions_in_chinese(qapp):
+    """When nothing fits (QLoRA of a 7B model on a 4 GB laptop, and the same on the CPU), each of Auto-fit's
+    suggestions reads in Chinese, the settings in its parentheses included."""
+    from gui.app import Translations
+    from gui.qt_core_text import core_text, suggestion_text
+    from tests.core.test_fit import run_fit
+
+    results = [run_fit("qlora-qwen-7b-16gb", "laptop-3050-4gb"), run_fit("qlora-qwen-7b-16gb", "laptop-1650-4gb",
+                                                                         training__max_seq_length=4096)]
+    suggestions = [s for r in results for s in r.suggestions]
+    changes = [c.why for r in results for c in r.changes]
+    assert suggestions and not results[0].fits
+    translations = getattr(qapp, "_laptune_translations", None) or Translations(qapp)
+    qapp._laptune_translations = translations
+    try:
+        translations.install("zh_CN")
+        texts = [suggestion_text(s) for s in suggestions] + [core_text(why) for why in changes]
+    finally:
+        translations.install("en")
+    assert any("同系列更小的模型" in t and "放得下" in t for t in texts), texts
+    found = english_in({"auto-fit": texts})
+    assert not found, found
