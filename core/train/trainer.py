@@ -22,12 +22,18 @@ import torch
 from torch.utils.data import Sampler
 from transformers import Trainer
 from transformers.trainer_callback import PrinterCallback
-from transformers.trainer_utils import rotate_checkpoints
+from transformers.trainer_utils import sort_checkpoints
 
 from core.record.events import Backoff, Emit, Eval
 from core.record.runs import COMPLETE_MARK
 
 STAGING = ".staging"
+
+
+def discard_checkpoint(folder: Path) -> None:
+    """Delete a checkpoint folder so that no moment of the deletion looks complete: the mark goes first."""
+    (folder / COMPLETE_MARK).unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 class NonFiniteLoss(RuntimeError):
@@ -195,7 +201,7 @@ class LapTuneTrainer(Trainer):
                 (staged / COMPLETE_MARK).write_text("ok", encoding="utf-8")
                 final = Path(run_dir) / name
                 if final.exists():
-                    shutil.rmtree(final)
+                    discard_checkpoint(final)
                 os.replace(staged, final)   # atomic on one filesystem: the checkpoint appears whole or not at all
         except BaseException:
             if self.args.should_save:
@@ -205,5 +211,23 @@ class LapTuneTrainer(Trainer):
             self._staging_dir = None
         if self.args.should_save:
             shutil.rmtree(staging, ignore_errors=True)
-            rotate_checkpoints(output_dir=run_dir, save_total_limit=self.args.save_total_limit,
-                               best_model_checkpoint=self.state.best_model_checkpoint, use_mtime=False)
+            self._rotate(run_dir)
+
+    def _rotate(self, run_dir: str) -> None:
+        """transformers' rotate_checkpoints rule (keep save_total_limit, always the latest and the best), with
+        each deletion made safe: it rmtree's in place, so a kill mid-delete left a folder that still carried our
+        complete-mark without its optimizer state."""
+        limit = self.args.save_total_limit
+        if not limit or limit <= 0:
+            return
+        checkpoints = sort_checkpoints(run_dir, "checkpoint", False)
+        protected = {checkpoints[-1]} if checkpoints else set()
+        if self.state.best_model_checkpoint is not None:
+            protected.add(str(Path(self.state.best_model_checkpoint)))
+        remaining, keep = len(checkpoints), max(limit, len(protected))
+        for checkpoint in checkpoints:
+            if remaining <= keep:
+                break
+            if checkpoint not in protected:
+                discard_checkpoint(Path(checkpoint))
+                remaining -= 1

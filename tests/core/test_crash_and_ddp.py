@@ -122,3 +122,28 @@ def test_seed_script_flags_carry_over():
                  "memory.freeze_layers = 12  (--set)", "training.head_learning_rate = 0.001  (--set)",
                  "memory.precision = 'fp16'  (--set)", "training.num_epochs = 8.0  (--set)"):
         assert line in out.stdout
+
+
+def test_a_checkpoint_deleted_halfway_never_looks_complete(tmp_path, monkeypatch):
+    """Rotation and replacement delete a checkpoint mark-first: a kill in the middle of the deletion (simulated
+    here by an rmtree that removes one file and dies) leaves a folder resume skips, not a 'complete' one."""
+    import shutil as real_shutil
+
+    from core.record.runs import COMPLETE_MARK, RunDir
+    from core.train import trainer
+
+    folder = tmp_path / "checkpoints" / "checkpoint-4"
+    folder.mkdir(parents=True)
+    for name in ("optimizer.pt", "model.safetensors", COMPLETE_MARK):
+        (folder / name).write_text("x")
+
+    def killed_midway(path, ignore_errors=False):
+        (path / "optimizer.pt").unlink()
+        raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(trainer.shutil, "rmtree", killed_midway)
+    with pytest.raises(KeyboardInterrupt):
+        trainer.discard_checkpoint(folder)
+    monkeypatch.setattr(trainer.shutil, "rmtree", real_shutil.rmtree)
+    assert not (folder / COMPLETE_MARK).exists()
+    assert [c.complete for c in RunDir(tmp_path).checkpoints()] == [False]
