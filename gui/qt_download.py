@@ -88,6 +88,7 @@ class DownloadPanel(QWidget):
         self._request = 0
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
+        self._downloading = False   # from Download now until the GUI thread has shown how it ended
         self.bridge = _Bridge(self)
         self.bridge.status.connect(self._on_status)
         self.bridge.progress.connect(self._on_progress)
@@ -210,7 +211,9 @@ class DownloadPanel(QWidget):
         self.downloadButton.setVisible(False)
 
     def busy(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """True from Download now until its end is on screen: the worker thread exits before the GUI thread
+        has handled its last (queued) signal."""
+        return self._downloading
 
     def set_model(self, name_or_path: str, preset_dir: Path | None = None) -> None:
         """Show where `name_or_path` stands: hidden for a local folder; else cached or the size to download."""
@@ -289,6 +292,7 @@ class DownloadPanel(QWidget):
                 return
             finished(str(path))
 
+        self._downloading = True
         self._thread = threading.Thread(target=work, name="laptune-download", daemon=True)
         self._thread.start()
 
@@ -307,6 +311,7 @@ class DownloadPanel(QWidget):
 
     @Slot(object)
     def _on_finished(self, path: Any) -> None:
+        self._downloading = False
         self.sourceCombo.setEnabled(True)
         self.cancelButton.setVisible(False)
         if path is None:
@@ -321,6 +326,7 @@ class DownloadPanel(QWidget):
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
+        self._downloading = False
         self.sourceCombo.setEnabled(True)
         self.cancelButton.setVisible(False)
         self.bar.setVisible(False)
