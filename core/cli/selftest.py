@@ -143,13 +143,7 @@ def check_app_files(ctx: Context) -> str:
 
     data = user_data_dir()
     runs = default_runs_dir()
-    probe_file = data / f".selftest-write-{os.getpid()}"
-    try:
-        data.mkdir(parents=True, exist_ok=True)
-        probe_file.write_text("ok", encoding="utf-8")
-        probe_file.unlink()
-    except OSError as exc:
-        raise CheckFailed(f"the data folder {data} is not writable: {exc}") from exc
+    _require_writable(data, "the data folder")
     if getattr(sys, "frozen", False):
         exe_dir = Path(sys.executable).resolve().parent
         if exe_dir == runs.resolve() or exe_dir in runs.resolve().parents:
@@ -158,6 +152,17 @@ def check_app_files(ctx: Context) -> str:
     where = "frozen bundle" if getattr(sys, "frozen", False) else "source tree"
     return (f"{where} {app_root()}: {len(presets)} presets, {len(configs)} model configs, demo data, icon, {qm}; "
             f"writes to {data} (runs: {runs})")
+
+
+def _require_writable(folder: Path, what: str, fix: str = "") -> None:
+    """Create `folder` if needed and write and remove a file in it; CheckFailed naming it otherwise."""
+    probe_file = folder / f".selftest-write-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe_file.write_text("ok", encoding="utf-8")
+        probe_file.unlink()
+    except OSError as exc:
+        raise CheckFailed(f"{what} {folder} is not writable: {exc}" + (f"; {fix}" if fix else "")) from exc
 
 
 def check_model_cache(ctx: Context) -> str:
@@ -169,13 +174,7 @@ def check_model_cache(ctx: Context) -> str:
     from core.hub.source import resolve_source
 
     cache = hub_cache_dir()
-    probe_file = cache / f".selftest-write-{os.getpid()}"
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        probe_file.write_text("ok", encoding="utf-8")
-        probe_file.unlink()
-    except OSError as exc:
-        raise CheckFailed(f"the model cache {cache} is not writable: {exc}; set HF_HOME to a writable folder") from exc
+    _require_writable(cache, "the model cache", fix="set HF_HOME to a writable folder")
     source = resolve_source()
     return (f"huggingface_hub {huggingface_hub.__version__}; cache {cache} writable; models from {source.label}; "
             f"{_modelscope_client()}")

@@ -17,7 +17,7 @@ from core.data.classify import iter_classification
 from core.data.detect import FORM_TITLES, TASK_TITLES, Detection, detect, suggest_task
 from core.data.errors import DataError, PathArg, ReadContext
 from core.data.formats import FORMAT_TITLES, TASKS, check_task
-from core.data.ner import iter_ner
+from core.data.ner import entity_counts, iter_ner
 from core.data.text import encoding_name
 
 PREVIEW_SIZE = 5
@@ -113,16 +113,9 @@ class _Tally:
         elif self.task == "sft":
             self.counts.update(m["role"] for m in example.messages)
         else:
-            current = None
-            for label in example.labels:
-                if label == "O":
-                    current = None
-                    continue
-                prefix, kind = label[0], label[2:]
-                if prefix in "BS" or kind != current:
-                    self.counts[kind] += 1
-                    self.orphans += prefix in "IE"
-                current = None if prefix in "ES" else kind
+            counts, orphans = entity_counts([example])
+            self.counts.update(counts)
+            self.orphans += orphans
 
     def labels(self, ctx: ReadContext) -> dict[str, int]:
         if self.task == "ner" and self.orphans:
