@@ -1,5 +1,5 @@
-"""Translating what the core says (hardware notes, tier and recommendation reasons, preset
-descriptions, data problems and their fixes) in the GUI.
+"""Translating what the core says (hardware notes, tier and recommendation reasons, data problems and
+their fixes) in the GUI; preset descriptions come in both languages from the preset files themselves.
 
 The core speaks English and stays free of Qt. Its sentences are templates with parameters; the
 templates are listed here (TEMPLATES), so lupdate puts them in the "CoreText" context of the .ts file
@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QLocale
 
 CONTEXT = "CoreText"
 
@@ -147,24 +147,6 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreText", "Driver{pad}{version}, CUDA usable: no"),
     QT_TRANSLATE_NOOP("CoreText", "Note{pad}{note}"),
     QT_TRANSLATE_NOOP("CoreText", "No NVIDIA driver found (NVML library missing): CPU only."),
-    QT_TRANSLATE_NOOP("CoreText", "Text classification on the CPU (no GPU): bert-base-chinese, batch 4 x 4, length 128, fp32"),
-    QT_TRANSLATE_NOOP("CoreText", "Text classification, full tier (seed 001: roberta-large, batch 8, length 512)"),
-    QT_TRANSLATE_NOOP("CoreText", "Text classification, lowest memory (seed 001: batch 1, length 128, accumulation 16)"),
-    QT_TRANSLATE_NOOP("CoreText", "Text classification, safe tier (seed 001: batch 4, length 256, accumulation 4)"),
-    QT_TRANSLATE_NOOP("CoreText", "Tiny demo: Chinese NER with a 2-layer BERT + CRF from scratch, CPU, under a minute"),
-    QT_TRANSLATE_NOOP("CoreText", "Tiny demo: chat SFT of a 2-layer Llama from scratch, CPU, under a minute"),
-    QT_TRANSLATE_NOOP("CoreText", "Tiny demo: topic classification with a 2-layer BERT from scratch, CPU, under a minute"),
-    QT_TRANSLATE_NOOP("CoreText", "Encoder + MLP head classifier (seed 003: gte-multilingual-base, batch 8, fp16, length 512)"),
-    QT_TRANSLATE_NOOP("CoreText", "BERT+CRF NER, batch 1 x accumulation 16 (seed 000 safe-fallback plan, ~2.0 GB)"),
-    QT_TRANSLATE_NOOP("CoreText", "BERT+CRF NER, batch 4 x accumulation 4 (seed 000 speed plan, ~3.0 GB)"),
-    QT_TRANSLATE_NOOP("CoreText", "BERT+CRF NER, batch 8 x accumulation 2 (seed 000 extreme plan, ~3.5 GB)"),
-    QT_TRANSLATE_NOOP("CoreText", "BERT+CRF Chinese NER for 4 GB GPUs (seed 000 recommended: batch 2, accumulation 8)"),
-    QT_TRANSLATE_NOOP("CoreText", "BERT+CRF NER on the CPU (no GPU): fp32, 10 layers frozen, batch 8 x 2"),
-    QT_TRANSLATE_NOOP("CoreText", "QLoRA SFT of Qwen1.5-7B-Chat on 10-12 GB (seed 002 plan 3: length 512, r16)"),
-    QT_TRANSLATE_NOOP("CoreText", "QLoRA SFT of Qwen1.5-7B-Chat on 16 GB (seed 002 plan 1: 4-bit, bf16, r32, length 1024)"),
-    QT_TRANSLATE_NOOP("CoreText", "SFT of SmolLM2-135M-Instruct, aggressive (seed 004 strategy B: batch 1 x 48, length 768, lr 6e-5)"),
-    QT_TRANSLATE_NOOP("CoreText", "SFT of SmolLM2-135M-Instruct on 8 GB (seed 004 strategy A: batch 1 x 64, length 1024, fp16)"),
-    QT_TRANSLATE_NOOP("CoreText", "SFT of SmolLM2-135M-Instruct on the CPU (no GPU): batch 1 x 16, length 512, fp32"),
 )
 
 
@@ -219,6 +201,14 @@ def core_text(text: str, widget: Any = None) -> str:
     if "\n" in text:
         return "\n".join(core_text(line) for line in text.split("\n"))
     return text
+
+
+def preset_description(config: Any) -> str:
+    """A preset's description in the app's language: its `description_zh` in the Chinese app; otherwise (English
+    app, or a preset of the user's without one) its `description`, through core_text like any core sentence."""
+    if config.description_zh and QLocale().language() == QLocale.Language.Chinese:
+        return str(config.description_zh)
+    return core_text(config.description)
 
 
 def estimate_text(lines: list[str]) -> str:

@@ -14,7 +14,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFrame, QHBoxLayout, QLabel,
                                QListWidget, QPushButton, QVBoxLayout, QWizardPage)
 
-from gui.qt_core_text import core_text
+from gui.qt_core_text import core_text, preset_description
 
 TASKS = ("classify", "ner", "sft")
 DATA_FILTER = "*.csv *.tsv *.jsonl *.json *.txt *.conll *.bio *.xlsx *.parquet *.arrow"
@@ -192,6 +192,8 @@ class StartPage(QWizardPage):
             if rec is not None and info.name == rec.preset:
                 label = "★ " + label + " " + self.tr("(recommended)")
             self.presetCombo.addItem(label, info.name)
+            self.presetCombo.setItemData(self.presetCombo.count() - 1, preset_description(info.config),
+                                         Qt.ItemDataRole.ToolTipRole)
         index = self.presetCombo.findData(rec.preset) if rec is not None else 0
         self.presetCombo.setCurrentIndex(max(0, index))
         self.presetCombo.blockSignals(False)
@@ -216,7 +218,7 @@ class StartPage(QWizardPage):
             missing = unmet_requirements(info.config, self.wiz.hw)
             why = (self.tr("Does not fit this machine: {why}").format(why="; ".join(map(core_text, missing))) if missing
                    else self.tr("Fits this machine ({needs}).").format(needs=info.needs()))
-        self.reason.setText(f"{core_text(info.config.description)}\n{core_text(why)}")
+        self.reason.setText(f"{preset_description(info.config)}\n{core_text(why)}")
         self._check()
 
     def _check(self) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QVBoxLayout, QWidget, QWizard, QWizardPage)
 
-from gui.qt_core_text import core_text
+from gui.qt_core_text import core_text, preset_description
 
 TASKS = ("classify", "ner", "sft")
 
@@ -191,7 +191,8 @@ class TaskModelPage(QWizardPage):
             elif info.config.tier == "demo":
                 label += " " + self.tr("(demo, CPU)")
             self.presetCombo.addItem(label, info.name)
-            self.presetCombo.setItemData(self.presetCombo.count() - 1, info.config.description, Qt.ItemDataRole.ToolTipRole)
+            self.presetCombo.setItemData(self.presetCombo.count() - 1, preset_description(info.config),
+                                         Qt.ItemDataRole.ToolTipRole)
         self.presetCombo.blockSignals(False)
         index = self.presetCombo.findData(rec.preset) if rec is not None else 0
         self.presetCombo.setCurrentIndex(max(0, index))
@@ -212,7 +213,7 @@ class TaskModelPage(QWizardPage):
             missing = unmet_requirements(info.config, self.wiz.hw)
             why = (self.tr("Does not fit this machine: {why}").format(why="; ".join(map(core_text, missing))) if missing
                    else self.tr("Fits this machine ({needs}).").format(needs=info.needs()))
-        self.reason.setText(f"{core_text(info.config.description)}\n{why}")
+        self.reason.setText(f"{preset_description(info.config)}\n{why}")
         self.wiz.set_preset(name, info.path)
         self.modelEdit.setText(info.config.model.name_or_path)
         self.trustBox.blockSignals(True)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QPlainTextEdit,
                                QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget, QWizard, QWizardPage)
 
-from gui.qt_core_text import core_text, estimate_text, suggestion_text
+from gui.qt_core_text import core_text, estimate_text, preset_description, suggestion_text
 from gui.qt_fields import FieldEditor, get_value
 from gui.qt_text import fmt_bytes
 
@@ -470,7 +470,7 @@ class ReviewPage(QWizardPage):
             where = self.tr("in the local cache")
         else:
             where = self.tr("from the Hugging Face hub when training starts (needs internet, or a mirror)")
-        rows = [(self.tr("Preset"), f"{escape(self.wiz.preset or '')} — {escape(core_text(cfg.description))}"),
+        rows = [(self.tr("Preset"), f"{escape(self.wiz.preset or '')} — {escape(preset_description(cfg))}"),
                 (self.tr("Model"), f"{escape(Path(str(cfg.model.name_or_path)).name or str(cfg.model.name_or_path))} "
                                    f"({where})")]
         train = self.wiz.data_report("train")

@@ -107,12 +107,13 @@ def _env_gpu_id() -> int | None:
 
 
 def cmd_presets(args: argparse.Namespace) -> int:
-    from core.config.presets import list_presets
+    from core.config.presets import list_presets, localized_description
 
     infos = list_presets()
     if args.json:
         _print_json([{"name": i.name, "path": str(i.path), "task": i.config.task if i.config else None,
                       "tier": i.config.tier if i.config else None, "description": i.config.description if i.config else None,
+                      "description_zh": i.config.description_zh if i.config else None,
                       "needs": i.needs(), "requires": i.config.requires.model_dump() if i.config else None, "error": i.error}
                      for i in infos])
         return EXIT_OK
@@ -120,7 +121,7 @@ def cmd_presets(args: argparse.Namespace) -> int:
         if i.config is None:
             print(f"{i.name:28s} INVALID: {i.error}")
         else:
-            print(f"{i.name:28s} {i.config.task:9s} {i.needs():40s} {i.config.description}")
+            print(f"{i.name:28s} {i.config.task:9s} {i.needs():40s} {localized_description(i.config)}")
     return EXIT_OK if all(i.config for i in infos) else EXIT_BAD
 
 

@@ -330,6 +330,20 @@ class PresetInfo:
         return ", ".join(parts)
 
 
+def chinese_locale(env: Mapping[str, str] | None = None) -> bool:
+    """Whether the environment's locale is Chinese: the first set of LC_ALL, LC_MESSAGES, LANG (POSIX order)."""
+    env = os.environ if env is None else env
+    value = next((env[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(k)), "")
+    return value.lower().startswith("zh")
+
+
+def localized_description(config: RunConfig, env: Mapping[str, str] | None = None) -> str:
+    """The preset's description for a terminal: description_zh under a Chinese locale when the preset has one."""
+    if config.description_zh and chinese_locale(env):
+        return config.description_zh
+    return config.description
+
+
 def list_presets(folder: Path | None = None) -> list[PresetInfo]:
     infos = []
     for path in sorted((folder or presets_dir()).glob("*.yaml")):

@@ -170,7 +170,10 @@ class RequiresSection(_Section):
 class RunConfig(_Section):
     version: int = CONFIG_VERSION
     name: str = "custom"
-    description: str = ""
+    description: str = Field("", description="One line on what the preset is for and what it sets (English)")
+    description_zh: str | None = Field(
+        None, description="The same line in Simplified Chinese, shown by the Chinese app and by `laptune presets` under a "
+                          "Chinese locale; without it they show the English description. Changes nothing in the run")
     tier: Literal["cpu", "low", "safe", "full", "demo"] | None = Field(
         None, description="Hardware tier (seed 001): low < 4 GB VRAM or < 8 GB RAM, safe 4-8 GB, full > 8 GB and > 16 GB RAM")
     variant_of: str | None = Field(None, description="Another preset this one varies (chosen only when that one does not fit)")

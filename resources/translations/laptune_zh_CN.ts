@@ -1069,96 +1069,6 @@
         <translation>未找到 NVIDIA 驱动（缺少 NVML 库）：仅 CPU。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="150"/>
-        <source>Text classification on the CPU (no GPU): bert-base-chinese, batch 4 x 4, length 128, fp32</source>
-        <translation>CPU 上的文本分类（无 GPU）：bert-base-chinese，批大小 4 x 4，长度 128，fp32</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="151"/>
-        <source>Text classification, full tier (seed 001: roberta-large, batch 8, length 512)</source>
-        <translation>文本分类，完整档（seed 001：roberta-large，批大小 8，长度 512）</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="152"/>
-        <source>Text classification, lowest memory (seed 001: batch 1, length 128, accumulation 16)</source>
-        <translation>文本分类，最低内存（seed 001：批大小 1，长度 128，累积 16）</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="153"/>
-        <source>Text classification, safe tier (seed 001: batch 4, length 256, accumulation 4)</source>
-        <translation>文本分类，安全档（seed 001：批大小 4，长度 256，累积 4）</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="154"/>
-        <source>Tiny demo: Chinese NER with a 2-layer BERT + CRF from scratch, CPU, under a minute</source>
-        <translation>小演示：从零训练 2 层 BERT + CRF 做中文命名实体识别，CPU，一分钟内</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="155"/>
-        <source>Tiny demo: chat SFT of a 2-layer Llama from scratch, CPU, under a minute</source>
-        <translation>小演示：从零对 2 层 Llama 做对话 SFT，CPU，一分钟内</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="156"/>
-        <source>Tiny demo: topic classification with a 2-layer BERT from scratch, CPU, under a minute</source>
-        <translation>小演示：从零训练 2 层 BERT 做主题分类，CPU，一分钟内</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="157"/>
-        <source>Encoder + MLP head classifier (seed 003: gte-multilingual-base, batch 8, fp16, length 512)</source>
-        <translation>编码器 + MLP 头分类器（seed 003：gte-multilingual-base，批大小 8，fp16，长度 512）</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="158"/>
-        <source>BERT+CRF NER, batch 1 x accumulation 16 (seed 000 safe-fallback plan, ~2.0 GB)</source>
-        <translation>BERT+CRF 命名实体识别，批大小 1 x 累积 16（seed 000 安全回退方案，约 2.0 GB）</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="159"/>
-        <source>BERT+CRF NER, batch 4 x accumulation 4 (seed 000 speed plan, ~3.0 GB)</source>
-        <translation>BERT+CRF 命名实体识别，批大小 4 x 累积 4（seed 000 速度方案，约 3.0 GB）</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="160"/>
-        <source>BERT+CRF NER, batch 8 x accumulation 2 (seed 000 extreme plan, ~3.5 GB)</source>
-        <translation>BERT+CRF 命名实体识别，批大小 8 x 累积 2（seed 000 极限方案，约 3.5 GB）</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="161"/>
-        <source>BERT+CRF Chinese NER for 4 GB GPUs (seed 000 recommended: batch 2, accumulation 8)</source>
-        <translation>适合 4 GB GPU 的 BERT+CRF 中文命名实体识别（seed 000 推荐：批大小 2，累积 8）</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="162"/>
-        <source>BERT+CRF NER on the CPU (no GPU): fp32, 10 layers frozen, batch 8 x 2</source>
-        <translation>CPU 上的 BERT+CRF 命名实体识别（无 GPU）：fp32，冻结 10 层，批大小 8 x 2</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="163"/>
-        <source>QLoRA SFT of Qwen1.5-7B-Chat on 10-12 GB (seed 002 plan 3: length 512, r16)</source>
-        <translation>在 10-12 GB 上对 Qwen1.5-7B-Chat 做 QLoRA SFT（seed 002 方案 3：长度 512，r16）</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="164"/>
-        <source>QLoRA SFT of Qwen1.5-7B-Chat on 16 GB (seed 002 plan 1: 4-bit, bf16, r32, length 1024)</source>
-        <translation>在 16 GB 上对 Qwen1.5-7B-Chat 做 QLoRA SFT（seed 002 方案 1：4-bit，bf16，r32，长度 1024）</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="165"/>
-        <source>SFT of SmolLM2-135M-Instruct, aggressive (seed 004 strategy B: batch 1 x 48, length 768, lr 6e-5)</source>
-        <translation>SmolLM2-135M-Instruct 的 SFT，激进（seed 004 策略 B：批大小 1 x 48，长度 768，学习率 6e-5）</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="166"/>
-        <source>SFT of SmolLM2-135M-Instruct on 8 GB (seed 004 strategy A: batch 1 x 64, length 1024, fp16)</source>
-        <translation>在 8 GB 上做 SmolLM2-135M-Instruct 的 SFT（seed 004 策略 A：批大小 1 x 64，长度 1024，fp16）</translation>
-    </message>
-    <message>
-        <location filename="../../gui/qt_core_text.py" line="167"/>
-        <source>SFT of SmolLM2-135M-Instruct on the CPU (no GPU): batch 1 x 16, length 512, fp32</source>
-        <translation>CPU 上做 SmolLM2-135M-Instruct 的 SFT（无 GPU）：批大小 1 x 16，长度 512，fp32</translation>
-    </message>
-    <message>
         <location filename="../../gui/qt_core_text_run.py" line="16"/>
         <source>{n} CPU thread for torch (device.cpu_threads; default: all physical cores but one)</source>
         <translation>torch 使用 {n} 个 CPU 线程（device.cpu_threads；默认：除一个以外的全部物理核心）</translation>
@@ -1569,7 +1479,7 @@
         <translation>估计内存峰值（在 CPU 上训练）：{peak}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text.py" line="233"/>
+        <location filename="../../gui/qt_core_text.py" line="223"/>
         <location filename="../../gui/qt_core_text_run.py" line="112"/>
         <source>Model: {model}</source>
         <translation>模型：{model}</translation>
@@ -1989,90 +1899,90 @@
 <context>
     <name>DownloadPanel</name>
     <message>
-        <location filename="../../gui/qt_download.py" line="100"/>
+        <location filename="../../gui/qt_download.py" line="101"/>
         <source>Get models from</source>
         <translation>模型来源</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="105"/>
+        <location filename="../../gui/qt_download.py" line="106"/>
         <source>In mainland China huggingface.co is often unreachable: choose hf-mirror.com or ModelScope. The choice is remembered.</source>
         <translation>在中国大陆常常无法访问 huggingface.co：请选择 hf-mirror.com 或 ModelScope（魔搭）。选择会被记住。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="111"/>
+        <location filename="../../gui/qt_download.py" line="112"/>
         <source>The mirror&apos;s address (any server speaking the Hugging Face hub&apos;s API).</source>
         <translation>镜像地址（任何提供 Hugging Face hub 相同接口的服务器）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="115"/>
+        <location filename="../../gui/qt_download.py" line="116"/>
         <source>Hub token</source>
         <translation>Hub 访问令牌</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="119"/>
+        <location filename="../../gui/qt_download.py" line="120"/>
         <source>only for gated models; saved for you only, never in run folders</source>
         <translation>仅受限（gated）模型需要；只保存给你本人，绝不写入运行文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="132"/>
+        <location filename="../../gui/qt_download.py" line="133"/>
         <source>Download now</source>
         <translation>立即下载</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="134"/>
+        <location filename="../../gui/qt_download.py" line="135"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="158"/>
-        <location filename="../../gui/qt_download.py" line="194"/>
+        <location filename="../../gui/qt_download.py" line="159"/>
+        <location filename="../../gui/qt_download.py" line="195"/>
         <source>a token is saved (type a new one to replace it)</source>
         <translation>已保存令牌（输入新的即可替换）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="231"/>
-        <location filename="../../gui/qt_download.py" line="255"/>
-        <location filename="../../gui/qt_download.py" line="318"/>
+        <location filename="../../gui/qt_download.py" line="234"/>
+        <location filename="../../gui/qt_download.py" line="258"/>
+        <location filename="../../gui/qt_download.py" line="323"/>
         <source>In cache: {path}</source>
         <translation>已在缓存中：{path}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="233"/>
+        <location filename="../../gui/qt_download.py" line="236"/>
         <source>Not in the cache; asking {source} for its size...</source>
         <translation>不在缓存中；正在向 {source} 查询大小……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="251"/>
+        <location filename="../../gui/qt_download.py" line="254"/>
         <source>Cannot get its size: {why}</source>
         <translation>无法获取大小：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="257"/>
+        <location filename="../../gui/qt_download.py" line="260"/>
         <source>To download: {size} from {source}</source>
         <translation>需要下载：{size}，来源 {source}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="259"/>
+        <location filename="../../gui/qt_download.py" line="262"/>
         <source>(continues an earlier download of {total})</source>
         <translation>（继续之前未完成的下载，共 {total}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="279"/>
+        <location filename="../../gui/qt_download.py" line="282"/>
         <source>Starting the download from {source}...</source>
         <translation>正在开始从 {source} 下载……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="299"/>
+        <location filename="../../gui/qt_download.py" line="303"/>
         <source>Cancelling...</source>
         <translation>正在取消……</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="313"/>
+        <location filename="../../gui/qt_download.py" line="318"/>
         <source>Download cancelled; it continues where it stopped next time.</source>
         <translation>下载已取消；下次会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_download.py" line="328"/>
+        <location filename="../../gui/qt_download.py" line="334"/>
         <source>Download failed: {why}</source>
         <translation>下载失败：{why}</translation>
     </message>
@@ -2856,27 +2766,27 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>PresetWizard</name>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="278"/>
+        <location filename="../../gui/qt_wizard.py" line="279"/>
         <source>New run</source>
         <translation>新建训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="307"/>
+        <location filename="../../gui/qt_wizard.py" line="308"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="308"/>
+        <location filename="../../gui/qt_wizard.py" line="309"/>
         <source>Next &gt;</source>
         <translation>下一步 &gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="309"/>
+        <location filename="../../gui/qt_wizard.py" line="310"/>
         <source>&lt; Back</source>
         <translation>&lt; 上一步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="310"/>
+        <location filename="../../gui/qt_wizard.py" line="311"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -3569,27 +3479,27 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>（推荐）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="212"/>
+        <location filename="../../gui/qt_data_start.py" line="214"/>
         <source>Recommended for this computer: {reason}</source>
         <translation>为这台电脑推荐：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="217"/>
+        <location filename="../../gui/qt_data_start.py" line="219"/>
         <source>Does not fit this machine: {why}</source>
         <translation>不适合这台机器：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="218"/>
+        <location filename="../../gui/qt_data_start.py" line="220"/>
         <source>Fits this machine ({needs}).</source>
         <translation>适合这台机器（{needs}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="234"/>
+        <location filename="../../gui/qt_data_start.py" line="236"/>
         <source>{file}: {n} examples ({format}, {encoding})</source>
         <translation>{file}：{n} 条样本（{format}，{encoding}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_data_start.py" line="239"/>
+        <location filename="../../gui/qt_data_start.py" line="241"/>
         <source>Labels: {labels}</source>
         <translation>标签：{labels}</translation>
     </message>
@@ -3662,42 +3572,42 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
         <translation>（演示，CPU）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="208"/>
+        <location filename="../../gui/qt_wizard.py" line="209"/>
         <source>Recommended: {reason}</source>
         <translation>推荐：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="213"/>
+        <location filename="../../gui/qt_wizard.py" line="214"/>
         <source>Does not fit this machine: {why}</source>
         <translation>不适合这台机器：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="214"/>
+        <location filename="../../gui/qt_wizard.py" line="215"/>
         <source>Fits this machine ({needs}).</source>
         <translation>适合这台机器（{needs}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="224"/>
+        <location filename="../../gui/qt_wizard.py" line="225"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="239"/>
+        <location filename="../../gui/qt_wizard.py" line="240"/>
         <source>empty</source>
         <translation>为空</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="245"/>
+        <location filename="../../gui/qt_wizard.py" line="246"/>
         <source>Model config readable: {arch}, {layers} layers.</source>
         <translation>模型配置可读：{arch}，{layers} 层。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="246"/>
+        <location filename="../../gui/qt_wizard.py" line="247"/>
         <source>This model ships its own code: tick the box below to use it.</source>
         <translation>这个模型自带代码：要使用它，请勾选下面的选项。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="251"/>
+        <location filename="../../gui/qt_wizard.py" line="252"/>
         <source>Cannot read the model&apos;s config: {error}</source>
         <translation>无法读取模型配置：{error}</translation>
     </message>

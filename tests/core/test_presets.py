@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -141,6 +142,8 @@ def test_cli_validate_and_presets(tmp_path):
     assert run("validate", "demo").returncode == 0
     listed = json.loads(run("presets", "--json").stdout)
     assert {p["name"] for p in listed} >= set(SEED_PRESETS)
+    demo = next(p for p in listed if p["name"] == "demo")
+    assert demo["description"].startswith("Tiny demo") and demo["description_zh"].startswith("小演示")
     res = run("check-data", "--task", "ner", str(bad))
     assert res.returncode == 1
 
@@ -170,3 +173,46 @@ def test_config_fields_say_which_way_memory_moves():
         for name in names:
             assert "memory" in section.model_fields[name].description, name
     assert RunConfig.model_fields["tier"].description
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e-\d+)?")
+
+
+def test_every_bundled_preset_has_a_chinese_description_with_the_same_numbers():
+    """Users in China see description_zh; it says what the English line says (every batch size, length, GB
+    figure of the English line is in it; the guides' numbers "seed 00N" are named by their titles instead)."""
+    for info in list_presets():
+        english, chinese = info.config.description, info.config.description_zh
+        assert english and chinese and CJK.search(chinese), info.name
+        wanted = set(NUMBER.findall(re.sub(r"seed \d+", "", english)))
+        assert wanted <= set(NUMBER.findall(chinese)), (info.name, wanted - set(NUMBER.findall(chinese)))
+        assert "seed" not in chinese, info.name
+
+
+@pytest.mark.parametrize("env, chinese", [
+    ({"LANG": "zh_CN.UTF-8"}, True), ({"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, True),
+    ({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, False), ({"LC_MESSAGES": "zh_CN", "LANG": "C"}, True),
+    ({"LANG": "C.UTF-8"}, False), ({}, False), ({"LC_ALL": "", "LANG": "zh_CN.GBK"}, True)])
+def test_the_text_listing_speaks_the_locale(env, chinese):
+    from core.config.presets import localized_description
+
+    demo = load_preset("demo")
+    assert localized_description(demo, env) == (demo.description_zh if chinese else demo.description)
+    assert localized_description(demo.model_copy(update={"description_zh": None}), env) == demo.description
+
+
+def test_laptune_presets_prints_chinese_under_a_chinese_locale(monkeypatch, capsys):
+    from core.cli.main import main
+
+    for var in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert main(["presets"]) == 0
+    out = capsys.readouterr().out
+    assert load_preset("demo").description_zh in out and "Tiny demo" not in out
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert main(["presets"]) == 0
+    out = capsys.readouterr().out
+    assert load_preset("demo").description in out and "小演示" not in out
+
