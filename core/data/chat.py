@@ -73,7 +73,7 @@ def _text(ctx: ReadContext, line: int, obj: dict[str, Any], key: str, *, require
     value = obj.get(key)
     if value is None and not required:
         return ""
-    if value is None:
+    if key not in obj:              # present but null: "field 'output' is null" below
         found = ", ".join(f"'{k}'" for k in obj) or "none"
         ctx.problem(f"missing field '{key}' (fields found: {found})", line=line, field=key,
                     fix=f"write each example as {shape}.")

@@ -167,11 +167,14 @@ def _read_records(ctx: ReadContext, fmt: str, names: tuple[str, str, str | None]
         for field, is_label in ((cols.text, False), (cols.label, True), (cols.pair, False)):
             if field is None:
                 continue
-            if obj.get(field) is None:
+            if field not in obj:
                 found = ", ".join(f"'{k}'" for k in obj) or "none"
                 ctx.problem(f"missing field '{field}' (fields found: {found})", line=line,
                             field=field, fix=f"give every record a '{field}' field.")
                 break
+            if obj[field] is None:        # an empty cell, a null in a table or in JSON
+                values[field] = ""        # reported below as an empty text or label
+                continue
             values[field] = _as_text(ctx, obj[field], line, field, label=is_label)
             if values[field] is None:
                 break

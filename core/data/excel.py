@@ -114,7 +114,7 @@ def _positional_header(ctx: ReadContext, head: list[tuple[int, list[Any]]]) -> l
     if width != 2:
         found = ", ".join(f"{column_letter(i)}: {v}" for i, v in enumerate(first) if v is not None)
         raise ctx.error(f"no header row names a text and a label column (row {first_number} "
-                        f"has {found})", fix="add a header row with the names text and label "
+                        f"has {found})", line=first_number, fix="add a header row with the names text and label "
                                              "(or 文本 and 标签) above the data.")
     # Row 1 is a header with other names when its B value is never a label below it.
     labels_below = {values[1] for _, values in head[1:] if len(values) > 1}

@@ -131,7 +131,7 @@ def _read_conll(ctx: ReadContext) -> Iterator[NerExample]:
 def _ner_from_record(ctx: ReadContext, number: int, obj: dict[str, Any]) -> NerExample | None:
     found = ", ".join(map(repr, obj)) or "none"
     tokens = obj.get("tokens")
-    if tokens is None:
+    if "tokens" not in obj:         # present but null (a table's empty cell): reported below
         ctx.problem(f"missing field 'tokens' (fields found: {found})", line=number,
                     field="tokens", fix='write {"tokens": [...], "labels": [...]} per line.')
         return None
@@ -141,7 +141,7 @@ def _ner_from_record(ctx: ReadContext, number: int, obj: dict[str, Any]) -> NerE
         if label_key != "labels":
             ctx.note(f"used field '{label_key}' as the labels")
     labels = obj.get(label_key)
-    if labels is None:
+    if label_key not in obj:
         ctx.problem(f"missing field 'labels' (fields found: {found})", line=number,
                     field="labels", fix='write {"tokens": [...], "labels": [...]} per line.')
         return None

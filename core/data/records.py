@@ -27,7 +27,11 @@ def json_kind(value: Any) -> str:
         return "a string"
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
-    return "a number"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"            # a binary column of a Parquet/Arrow table
+    return f"a {type(value).__name__} value"
 
 
 def iter_records(ctx: ReadContext, fmt: str, sheet: str | None = None

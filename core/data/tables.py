@@ -138,6 +138,9 @@ def iter_table_records(ctx: ReadContext, fmt: str) -> Iterator[tuple[int, dict[s
             ctx.note("class names taken from the dataset's features: " + ", ".join(names))
         try:
             for batch in batches:
+                # A damaged file can hold offsets past its buffers, which to_pylist would follow
+                # (SystemError, bad UTF-8, or worse); the full check turns that into ArrowInvalid.
+                batch.validate(full=True)
                 for record in batch.to_pylist():
                     row += 1
                     for column, labels in names.items():
@@ -147,6 +150,7 @@ def iter_table_records(ctx: ReadContext, fmt: str) -> Iterator[tuple[int, dict[s
                 if total:
                     ctx.size = total
                     ctx.advance(row)
-        except pa.ArrowException as exc:
-            raise ctx.error(f"the table is damaged after row {row} ({exc})",
+        except (pa.ArrowException, OSError) as exc:     # pyarrow raises OSError for damaged messages
+            where = f"after row {row}" if row else "from its first row"
+            raise ctx.error(f"the table is damaged {where} ({exc})",
                             fix="export the data again.") from exc

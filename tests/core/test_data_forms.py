@@ -221,6 +221,15 @@ def test_xlsx_errors_name_the_cell(tmp_path: Path) -> None:
     assert "not a readable .xlsx" in error("classify", broken).message
 
 
+def test_xlsx_empty_cells_and_a_missing_header_name_the_sheet(tmp_path: Path) -> None:
+    rows = [["text", "label"], ["好", "pos"], [None, "neg"], ["坏"]]
+    report = check_data("classify", _xlsx(tmp_path / "a.xlsx", rows, title="数据"))
+    assert [(p.cell, p.message) for p in report.problems] == [("数据!A3", "empty text"),
+                                                               ("数据!B4", "empty label")]
+    err = error("classify", _xlsx(tmp_path / "b.xlsx", [["a", "b", "c"], ["x", 1, 2]]))
+    assert err.cell == "Sheet1!1:1" and "no header row" in err.message
+
+
 # ---------------------------------------------------------------- THUCNews folder
 def test_thucnews_folder(tmp_path: Path) -> None:
     for label, texts in {"体育": ["球赛", "比赛结果"], "财经": ["股市上涨"]}.items():
@@ -276,6 +285,49 @@ def test_bad_table_rows_and_files(tmp_path: Path) -> None:
     assert "not a readable Parquet" in error("classify", tmp_path / "b.parquet").message
     (tmp_path / "empty").mkdir()
     assert "no data" in error("classify", tmp_path / "empty").message
+
+
+def test_nulls_and_binary_columns_say_what_they_hold(tmp_path: Path) -> None:
+    """A null in a table is an empty cell, not a missing column; bytes are not "a number"."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    def problems(task: str, columns: dict) -> list[str]:
+        pq.write_table(pa.table(columns), tmp_path / "t.parquet")
+        return [str(p).split(": ", 1)[1] for p in check_data(task, tmp_path / "t.parquet").problems]
+
+    assert problems("ner", {"tokens": [["北"], None], "labels": [["O"], ["O"]]}) == [
+        "'tokens' must be a non-empty list of strings, found null. Fix: list the tokens: \"tokens\": [\"北\", \"京\"]."]
+    assert problems("sft", {"instruction": ["a", "b"], "output": ["x", None]})[0].startswith(
+        "field 'output' is null, not a string")
+    assert problems("classify", {"text": ["好", None], "label": ["a", "b"]})[0].startswith("empty text")
+    assert problems("classify", {"text": [b"ab"], "label": ["a"]})[0].startswith(
+        "'text' is binary data, not a string")
+
+
+def test_damaged_arrow_files_are_data_errors(tmp_path: Path) -> None:
+    """pyarrow does not check the data of an IPC stream when it reads it: bad UTF-8, offsets past the
+    buffers and buffer lengths past the file's end came out as UnicodeDecodeError, SystemError or OSError."""
+    pa = pytest.importorskip("pyarrow")
+    import struct
+
+    table = pa.table({"text": ["北京欢迎你"], "label": ["a"]})
+    with pa.OSFile(str(tmp_path / "ok.arrow"), "wb") as sink, pa.ipc.new_stream(sink, table.schema) as out:
+        out.write_table(table)
+    data = (tmp_path / "ok.arrow").read_bytes()
+    text = "北京欢迎你".encode()
+    offsets = struct.pack("<ii", 0, len(text))          # the text's offsets, and a buffer length of 15
+    first = data.index(offsets)
+    second = data.index(offsets, first + 1)
+    big = struct.pack("<ii", 0, 1 << 20)
+    for name, raw in {"utf8": data.replace(text, b"\xff" * len(text)),
+                      "first": data[:first] + big + data[first + 8:],
+                      "second": data[:second] + big + data[second + 8:]}.items():
+        path = tmp_path / f"{name}.arrow"
+        path.write_bytes(raw)
+        err = error("classify", path)
+        assert "the table is damaged from its first row" in err.message, name
+        assert "damaged" in str(check_data("classify", path).problems[0]), name
 
 
 # ---------------------------------------------------------------- detection and the wrong task

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -53,29 +54,44 @@ def exercise(task: str, name: str, data: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        try:
-            examples = read_examples(task, path)
-        except DataError as err:
-            assert err.file == str(path)
-            assert err.line is None or err.line >= 1
-            str(err)
-        else:
-            assert_valid(task, examples)
-        report = check_data(task, path, max_problems=20)
-        assert isinstance(report, DataReport)
-        assert all(isinstance(p, DataError) for p in report.problems)
-        assert len(report.problems) <= 20
-        assert len(report.preview) == min(report.n_examples, 5)
-        assert report.lines()
-        json.dumps(report.preview)     # plain data, ready for the GUI
-        if report.preview:
-            kind = {"ner": NerExample, "classify": ClsExample, "sft": ChatExample}[task]
-            assert_valid(task, [kind(**item) for item in report.preview])
-        if report.n_examples == 0:
-            assert report.problems, "an unusable file always says why"
-        detected = check_data(None, path, max_problems=5)      # detection never raises either
-        assert detected.lines() and (detected.n_examples or detected.problems)
-        assert detected.shape()
+        exercise_path(task, path)
+
+
+def exercise_path(task: str, path: Path, **kwargs: Any) -> list[DataError]:
+    """The properties every file or folder must keep; returns the errors seen (strict, then lenient)."""
+    errors: list[DataError] = []
+    try:
+        examples = read_examples(task, path, **kwargs)
+    except DataError as err:
+        # a folder's problem may be in one of its files (THUCNews layout): that file is named
+        assert err.file == str(path) or (path.is_dir() and str(err.file).startswith(str(path)))
+        assert err.line is None or err.line >= 1
+        str(err)
+        errors.append(err)
+    else:
+        assert_valid(task, examples)
+    errors += check_report(task, path, **kwargs)
+    return errors
+
+
+def check_report(task: str, path: Path, **kwargs: Any) -> list[DataError]:
+    """check_data on the file, for the task and detecting it: never raises, always says why."""
+    report = check_data(task, path, max_problems=20, **kwargs)
+    assert isinstance(report, DataReport)
+    assert all(isinstance(p, DataError) for p in report.problems)
+    assert len(report.problems) <= 20
+    assert len(report.preview) == min(report.n_examples, 5)
+    assert report.lines()
+    json.dumps(report.preview)     # plain data, ready for the GUI
+    if report.preview:
+        kind = {"ner": NerExample, "classify": ClsExample, "sft": ChatExample}[task]
+        assert_valid(task, [kind(**item) for item in report.preview])
+    if report.n_examples == 0:
+        assert report.problems, "an unusable file always says why"
+    detected = check_data(None, path, max_problems=5)      # detection never raises either
+    assert detected.lines() and (detected.n_examples or detected.problems)
+    assert detected.shape()
+    return [*report.problems, *detected.problems]
 
 
 @SETTINGS
@@ -265,3 +281,214 @@ def table_text(draw: st.DrawFn, sep: str) -> str:
 def test_malformed_tables(sep_and_text: tuple[str, str], encoding: str) -> None:
     sep, text = sep_and_text
     exercise("classify", "a.csv" if sep == "," else "a.tsv", text.encode(encoding, "ignore"))
+
+
+# ---------------------------------------------------------------- binary formats
+# Excel workbooks, Parquet/Arrow files and `datasets` folders are built by the libraries that write
+# them (openpyxl, pyarrow), filled with random cells and columns, and sometimes cut or damaged.
+# FUZZ_N=2000 searches longer (about a minute per test).
+SLOW = settings(max_examples=int(os.environ.get("FUZZ_N", 100)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+BINARY_NAMES = st.sampled_from(["a.xlsx", "a.parquet", "a.arrow"])
+MAGIC = st.sampled_from([b"", b"PK\x03\x04", b"PAR1", b"ARROW1\x00\x00", b"\xff\xff\xff\xff"])
+CELL_ADDRESS = re.compile(r".+!(?:[A-Z]+\d+|\d+:\d+)")
+
+
+@SETTINGS
+@given(st.sampled_from(["ner", "classify", "sft"]), BINARY_NAMES, MAGIC, st.binary(max_size=300))
+def test_random_bytes_under_binary_names(task: str, name: str, magic: bytes, data: bytes) -> None:
+    exercise(task, name, magic + data)
+
+
+XLSX_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=8)
+XLSX_VALUES = st.one_of(
+    st.none(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(), st.just(""), st.just(" "), XLSX_TEXT, st.sampled_from(["正面", "负面", "体育", "1"]),
+    st.dates(), st.datetimes(), st.times(), st.just("x" * 3000), st.just("=1+1"),
+    st.sampled_from(["text", "label", "文本", "标签", "category", "Text", "LABEL"]))
+XLSX_HEADERS = st.lists(st.sampled_from(["text", "label", "文本", "标签", "类别", "sentence",
+                                         "text_pair", "id", "", None]), min_size=1, max_size=4)
+
+
+@st.composite
+def workbook_sheets(draw: st.DrawFn) -> list[tuple[str, list[list[Any]]]]:
+    sheets = []
+    names = draw(st.lists(st.sampled_from(["Sheet1", "数据", "train", "Sheet 2", "x"]), min_size=1,
+                          max_size=3, unique=True))
+    for name in names:
+        rows: list[list[Any]] = []
+        for _ in range(draw(st.integers(0, 2))):                       # title rows above the table
+            rows.append([draw(XLSX_VALUES)])
+        if draw(st.booleans()):
+            rows.append(draw(XLSX_HEADERS))
+        width = draw(st.integers(1, 4))
+        good = st.lists(st.sampled_from(["今天很好", "下雨了", "好", "a b"]), min_size=width,
+                        max_size=width)
+        for _ in range(draw(st.integers(0, 6))):
+            rows.append(draw(good | st.lists(XLSX_VALUES, max_size=5)))
+        sheets.append((name, rows))
+    return sheets
+
+
+def write_workbook(path: Path, sheets: list[tuple[str, list[list[Any]]]]) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets:
+        ws = book.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    book.save(path)
+
+
+def damage(draw: st.DrawFn, path: Path) -> bool:
+    """Half of the time leave the file alone (True); else cut it or overwrite a few bytes."""
+    how = draw(st.sampled_from(["keep", "keep", "cut", "flip"]))
+    data = path.read_bytes()
+    # Positions are drawn independently of the size: a workbook's size varies with its timestamps.
+    at = draw(st.integers(0, 10**6)) % max(1, len(data))
+    if how == "cut":
+        path.write_bytes(data[:at])
+    elif how == "flip" and data:
+        path.write_bytes(data[:at] + draw(st.binary(min_size=1, max_size=8)) + data[at + 8:])
+    return how == "keep"
+
+
+@SLOW
+@given(workbook_sheets(), st.data())
+def test_random_workbooks(sheets: list[tuple[str, list[list[Any]]]], data: st.DataObject) -> None:
+    names = [name for name, _ in sheets]
+    sheet = data.draw(st.sampled_from([None, *names, "没有这张表"]))
+    task = data.draw(st.sampled_from(["classify", "classify", "classify", "ner", "sft"]))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "a.xlsx"
+        write_workbook(path, sheets)
+        intact = damage(data.draw, path)
+        kwargs = {"sheet": sheet} if task == "classify" else {}
+        for err in exercise_path(task, path, **kwargs):
+            assert err.file == str(path)
+            if err.line is not None:      # a problem in a row names the sheet and the cell
+                assert err.cell is not None and CELL_ADDRESS.fullmatch(err.cell), str(err)
+                assert err.cell.split("!")[0] in names, str(err)
+        if sheet == "没有这张表" and task == "classify" and intact:
+            problem = str(check_data(task, path, sheet=sheet).problems[0])
+            assert "没有这张表" in problem and all(name in problem for name in names), problem
+
+
+COLUMN_NAMES = st.sampled_from(["text", "label", "tokens", "labels", "ner_tags", "messages",
+                                "instruction", "input", "output", "prompt", "response",
+                                "conversations", "entities", "text_pair", "id", "x", "文本"])
+SHORT = st.text("北京张三ab O-", max_size=5)
+
+
+def column_values(kind: str, n: int) -> st.SearchStrategy[list[Any]]:
+    value = {
+        "str": SHORT, "int": st.integers(-3, 5), "float": st.floats(allow_nan=True),
+        "bool": st.booleans(), "bytes": st.binary(max_size=4),
+        "tags": st.lists(st.sampled_from(["O", "B-PER", "I-PER", "X", ""]), max_size=4),
+        "strs": st.lists(SHORT, max_size=4), "ints": st.lists(st.integers(-2, 5), max_size=4),
+        "nested": st.lists(st.lists(st.integers(0, 9), max_size=2), max_size=2),
+        "messages": st.lists(st.fixed_dictionaries({
+            "role": st.sampled_from(["user", "assistant", "system", "x"]), "content": SHORT}),
+            max_size=3),
+        "struct": st.fixed_dictionaries({"start": st.integers(-1, 9), "end": st.integers(-1, 9)}),
+    }[kind]
+    return st.lists(st.none() | value, min_size=n, max_size=n)
+
+
+@st.composite
+def arrow_table(draw: st.DrawFn) -> Any:
+    import pyarrow as pa
+
+    n = draw(st.integers(0, 6))
+    names = draw(st.lists(COLUMN_NAMES, min_size=1, max_size=4, unique=True))
+    columns = {}
+    for name in names:
+        kind = draw(st.sampled_from(["str", "int", "float", "bool", "bytes", "tags", "strs",
+                                     "ints", "nested", "messages", "struct"]))
+        columns[name] = pa.array(draw(column_values(kind, n)))
+    table = pa.table(columns)
+    if draw(st.booleans()):         # class names as `datasets` records them, sometimes wrong
+        column = draw(st.sampled_from(names))
+        feature = draw(st.sampled_from([
+            {"_type": "ClassLabel", "names": ["neg", "pos"]},
+            {"_type": "Sequence", "feature": {"_type": "ClassLabel", "names": ["O", "B-PER", "I-PER"]}},
+            [{"_type": "ClassLabel", "names": ["O", "B-LOC"]}],
+            {"_type": "ClassLabel", "names": "not a list"}, {"_type": "ClassLabel"}, "junk", None]))
+        meta = draw(st.sampled_from([json.dumps({"info": {"features": {column: feature}}}),
+                                     "{not json", json.dumps([1, 2]), json.dumps({"info": 3})]))
+        table = table.replace_schema_metadata({"huggingface": meta})
+    return table
+
+
+def write_table(path: Path, table: Any, kind: str) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if kind == "parquet":
+        pq.write_table(table, path)
+        return
+    writer = pa.ipc.new_stream if kind == "stream" else pa.ipc.new_file
+    with pa.OSFile(str(path), "wb") as sink, writer(sink, table.schema) as out:
+        out.write_table(table)
+
+
+@SLOW
+@given(arrow_table(), st.sampled_from(["parquet", "stream", "file"]),
+       st.sampled_from(["ner", "classify", "sft"]), st.data())
+def test_random_parquet_and_arrow_files(table: Any, kind: str, task: str, data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / ("a.parquet" if kind == "parquet" else "a.arrow")
+        write_table(path, table, kind)
+        damage(data.draw, path)
+        for err in exercise_path(task, path):
+            assert err.cell is None and (err.line is None or err.unit == "row"), str(err)
+
+
+@SLOW
+@given(arrow_table(), st.sampled_from(["ner", "classify", "sft"]), st.data())
+def test_random_datasets_folders(table: Any, task: str, data: st.DataObject) -> None:
+    """A save_to_disk layout (state.json + data-*.arrow, optionally under a dataset_dict.json split),
+    written by hand so that its pieces can be missing or wrong."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "ds"
+        split = data.draw(st.sampled_from([None, "train", "validation"]))
+        folder = root / split if split else root
+        folder.mkdir(parents=True)
+        if split:
+            (root / "dataset_dict.json").write_text(data.draw(st.sampled_from([
+                json.dumps({"splits": [split]}), json.dumps({"splits": []}), json.dumps([1]),
+                "{bad", json.dumps({"splits": ["train", "test"]})])), encoding="utf-8")
+        write_table(folder / "data-00000-of-00001.arrow", table, "stream")
+        damage(data.draw, folder / "data-00000-of-00001.arrow")
+        state = data.draw(st.sampled_from([
+            {"_data_files": [{"filename": "data-00000-of-00001.arrow"}]},
+            {"_data_files": [{"filename": "missing.arrow"}]}, {"_data_files": "x"},
+            {"_data_files": [{}]}, {}, None]))
+        if state is not None:
+            (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
+        exercise_path(task, root)
+
+
+FILE_BYTES = st.binary(max_size=40) | st.text(max_size=12).map(str.encode) | \
+    st.text("体育新闻比赛", max_size=8).map(lambda t: t.encode("gbk"))
+
+
+@SLOW
+@given(st.dictionaries(st.sampled_from(["体育", "财经", "a b", "x"]), st.lists(FILE_BYTES, max_size=3),
+                       max_size=3), st.lists(st.sampled_from(["loose.txt", "note.md", "sub/deeper.txt"]),
+                                             max_size=2))
+def test_random_class_folders(classes: dict[str, list[bytes]], extra: list[str]) -> None:
+    """THUCNews layout: one sub-folder of .txt files per class, with empty, binary and GBK files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "news"
+        root.mkdir()
+        for label, files in classes.items():
+            (root / label).mkdir()
+            for i, data in enumerate(files):
+                (root / label / f"{i}.txt").write_bytes(data)
+        for name in extra:
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_bytes(b"stray")
+        for err in exercise_path("classify", root):
+            assert err.file is not None and err.file.startswith(str(root)), str(err)
