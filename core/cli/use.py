@@ -1,6 +1,6 @@
 """After training, from a terminal:
 
-    laptune predict RUN_DIR|MODEL_DIR [--checkpoint N|best|final|latest] (--text "..." | --file IN --out OUT)
+    laptune predict RUN_DIR|MODEL_DIR [--checkpoint N|best|final|latest] (--text "..." | --file IN --out OUT [--sheet S])
                     [--json] [--max-new-tokens N] [--temperature T] [--device cpu|cuda|auto]
     laptune chat RUN_DIR [--checkpoint ...] [--system "..."]       interactive, streaming, multi-turn
     laptune compare RUN_DIR [--a N] [--b N] [--text "..."]          two checkpoints side by side + every
@@ -105,7 +105,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     progress = FileProgress()
     try:
         report = predict_file(loaded, args.file, args.out, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
-                              temperature=args.temperature, progress=progress)
+                              temperature=args.temperature, progress=progress, sheet=args.sheet)
     except KeyboardInterrupt:
         print(f"\ninterrupted: the rows before the current batch are in {args.out}", file=sys.stderr)
         return 130
@@ -298,7 +298,9 @@ def add_parsers(sub: Any) -> None:
     p = sub.add_parser("predict", help="try a trained model on a text or a file")
     _common(p)
     p.add_argument("--text", help="one text to predict on")
-    p.add_argument("--file", help="a .txt/.jsonl/.csv file: one prediction per row")
+    p.add_argument("--file", help="a .txt/.jsonl/.csv/.tsv, .xlsx, .parquet/.arrow file or a datasets folder: "
+                                  "one prediction per row")
+    p.add_argument("--sheet", help="with an .xlsx --file: the sheet to read (default: the first)")
     p.add_argument("--out", help="where --file's predictions go (.jsonl or .csv)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--max-new-tokens", type=int, default=256, help="SFT: longest answer in tokens (default 256)")

@@ -63,9 +63,13 @@ def _open(ctx: ReadContext, sheet: str | None) -> Any:
     return book, book[sheet]
 
 
-def iter_sheet_records(ctx: ReadContext, sheet: str | None = None
+def iter_sheet_records(ctx: ReadContext, sheet: str | None = None, *,
+                       text_names: tuple[str, ...] = TEXT_NAMES, need_label: bool = True
                        ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(Excel row number, {column name: value}) for the rows under the header."""
+    """(Excel row number, {column name: value}) for the rows under the header.
+
+    Training data needs a text and a label column; texts to predict on (`need_label=False`) only a
+    text column, named as one of `text_names`, or column A of a sheet without a header."""
     book, ws = _open(ctx, sheet)
     try:
         ctx.sheet = ws.title
@@ -78,8 +82,8 @@ def iter_sheet_records(ctx: ReadContext, sheet: str | None = None
             if not any(v is not None and str(v).strip() for v in values):
                 continue
             head.append((number, values))
-            if any(_is_name(v, TEXT_NAMES) for v in values) and \
-                    any(_is_name(v, LABEL_NAMES) for v in values):
+            if any(_is_name(v, text_names) for v in values) and \
+                    (not need_label or any(_is_name(v, LABEL_NAMES) for v in values)):
                 header = [str(v).strip() if v is not None else "" for v in values]
                 head = []
                 ctx.note(f"header in row {number} of sheet '{ws.title}'")
@@ -87,7 +91,7 @@ def iter_sheet_records(ctx: ReadContext, sheet: str | None = None
             if len(head) >= _HEADER_ROWS:
                 break
         if header is None:
-            header = _positional_header(ctx, head)
+            header = _positional_header(ctx, head) if need_label else _text_only_header(ctx, head)
         ctx.columns = {name: column_letter(i) for i, name in enumerate(header) if name}
         for n, values in head:
             yield n, _record(header, values)
@@ -102,6 +106,14 @@ def iter_sheet_records(ctx: ReadContext, sheet: str | None = None
 def _record(header: list[str], values: list[Any]) -> dict[str, Any]:
     return {name: (values[i] if i < len(values) else None)
             for i, name in enumerate(header) if name}
+
+
+def _text_only_header(ctx: ReadContext, head: list[tuple[int, list[Any]]]) -> list[str]:
+    """Texts to predict on without a header row: column A holds them."""
+    if not head:
+        raise ctx.error(f"sheet '{ctx.sheet}' is empty", fix="put one text per row in column A.")
+    ctx.note("no header row: column A is the text")
+    return ["text"]
 
 
 def _positional_header(ctx: ReadContext, head: list[tuple[int, list[Any]]]) -> list[str]:

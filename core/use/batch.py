@@ -3,7 +3,10 @@
 Input: .txt (one text a line; blank lines are not rows), .jsonl (a string, or an object with "text" -
 or the run's text column, "prompt", "input", "question", or "messages" for chat), .csv / .tsv (a header
 row; the text column as above, and the run's text-pair column for pair classification). UTF-8 or GBK,
-as the training readers accept. Output: .jsonl (one JSON object a line) or .csv.
+as the training readers accept. Excel (.xlsx: the first sheet or a named one; a header row naming the
+text column, or texts in column A), .parquet / .arrow files and `datasets` save_to_disk folders are read
+by the training data's readers (core/data/excel.py, core/data/tables.py); their rows are numbered as
+those readers number them (the Excel row; the table row). Output: .jsonl (one JSON object a line) or .csv.
 
 A row that cannot be read or predicted (bad JSON, no text field, an empty text) becomes an output row
 with "line" and "error" and is listed in the report; the rest of the file goes on.
@@ -18,8 +21,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from core.data.errors import DataError, ReadContext
+from core.data.excel import TEXT_NAMES as SHEET_TEXT_NAMES
+from core.data.excel import iter_sheet_records
+from core.data.formats import _EXT_FORMATS, folder_format
 from core.data.records import iter_rows
-from core.data.text import iter_lines, open_text
+from core.data.tables import iter_table_records
+from core.data.text import check_file, iter_lines, open_text
 from core.use.load import Loaded, UseError
 from core.use.predict import DEFAULT_MAX_NEW_TOKENS, generate, predict_texts
 
@@ -74,6 +81,8 @@ def _from_object(obj: Any, line: int, keys: tuple[str, ...], pair_key: str | Non
         return Row(line, text=joined) if joined.strip() else Row(line, error="empty text")
     for key in keys:
         value = obj.get(key)
+        if value is None and key in obj:     # an empty cell, a null
+            return Row(line, error=f"'{key}' is empty")
         if isinstance(value, str):
             if not value.strip():
                 return Row(line, error=f"'{key}' is empty")
@@ -82,11 +91,50 @@ def _from_object(obj: Any, line: int, keys: tuple[str, ...], pair_key: str | Non
     return Row(line, error=f"no text field (looked for {', '.join(repr(k) for k in keys[:4])})")
 
 
-def read_rows(path: Path, loaded: Loaded, ctx: ReadContext) -> Iterator[Row]:
+def table_format(path: Path) -> str | None:
+    """"xlsx", "parquet", "arrow" or "hf" (a save_to_disk folder) for inputs the table readers read."""
+    if path.is_dir():
+        return "hf" if folder_format(ReadContext.for_path(path)) == "hf" else None
+    found = _EXT_FORMATS.get(path.suffix.lower())
+    return found if found in ("xlsx", "parquet", "arrow") else None
+
+
+def _table_rows(path: Path, fmt: str, ctx: ReadContext, keys: tuple[str, ...], pair_key: str | None, task: str,
+                sheet: str | None) -> Iterator[Row]:
+    if fmt == "xlsx":
+        # A header cell names the text column as the run does ("text", the run's text column) or as a
+        # spreadsheet would ("Text", "文本"); its values are read under the run's name.
+        canon = {name: keys[0] for name in SHEET_TEXT_NAMES}
+        canon.update({k.lower(): k for k in (*keys, *([pair_key] if pair_key else []))})
+        records: Iterator[tuple[int, dict[str, Any]]] = iter_sheet_records(
+            ctx, sheet, text_names=tuple(canon), need_label=False)
+    else:
+        canon = {}
+        records = iter_table_records(ctx, fmt)
+    checked = False
+    for number, obj in records:
+        if canon:
+            obj = {canon.get(str(k).strip().lower(), k): _cell_text(v) for k, v in obj.items()}
+        if not checked:
+            checked = True
+            if task != "sft" or "messages" not in obj:
+                if not any(k in obj for k in keys) and not (task == "ner" and "tokens" in obj):
+                    raise UseError(f"{path}: no text column (columns: {', '.join(map(str, obj))})",
+                                   fix=f"name the column of texts '{keys[0]}'")
+        yield _from_object(obj, number, keys, pair_key, task)
+
+
+def _cell_text(value: Any) -> Any:
+    """A spreadsheet cell holding a number is a text to predict on ("2024", "3.5")."""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+def read_rows(path: Path, loaded: Loaded, ctx: ReadContext, sheet: str | None = None) -> Iterator[Row]:
     """Input rows as they are read; problems of one row become a Row with an error."""
     keys, pair_key = _keys(loaded)
     suffix = path.suffix.lower()
     reported = 0
+    fmt = table_format(path)
 
     def refused() -> Iterator[Row]:   # rows the readers refused (over-long lines, unclosed quotes)
         nonlocal reported
@@ -95,7 +143,9 @@ def read_rows(path: Path, loaded: Loaded, ctx: ReadContext) -> Iterator[Row]:
             reported += 1
             yield Row(problem.line or 0, error=problem.message)
 
-    if suffix in (".jsonl", ".ndjson", ".json"):
+    if fmt is not None:
+        yield from _table_rows(path, fmt, ctx, keys, pair_key, loaded.task, sheet)
+    elif suffix in (".jsonl", ".ndjson", ".json"):
         for number, text in iter_lines(ctx):
             yield from refused()
             if not text.strip():
@@ -127,6 +177,16 @@ def read_rows(path: Path, loaded: Loaded, ctx: ReadContext) -> Iterator[Row]:
 
 def count_rows(path: Path) -> int | None:
     """Lines in the file (a cheap upper bound for the progress bar); None when it cannot be read."""
+    fmt = table_format(path)
+    if fmt == "parquet":
+        try:
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(str(path)).metadata.num_rows)
+        except Exception:      # noqa: BLE001 - a damaged file: the reader will say what is wrong
+            return None
+    if fmt is not None:
+        return None
     try:
         with open(path, "rb") as f:
             return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) + 1
@@ -173,7 +233,7 @@ class _Writer:
 def predict_file(loaded: Loaded, in_path: str | Path, out_path: str | Path, *, batch_size: int = 16,
                  max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, temperature: float | None = None,
                  progress: Callable[[int, int | None], None] | None = None,
-                 should_stop: Callable[[], bool] | None = None) -> BatchReport:
+                 should_stop: Callable[[], bool] | None = None, sheet: str | None = None) -> BatchReport:
     """Predict every row of `in_path` into `out_path`; `progress(done, total_or_None)` after each window."""
     in_path, out_path = Path(in_path), Path(out_path)
     if out_path.suffix.lower() not in (".jsonl", ".csv", ".tsv", ".json"):
@@ -181,7 +241,11 @@ def predict_file(loaded: Loaded, in_path: str | Path, out_path: str | Path, *, b
     if in_path.resolve() == out_path.resolve():
         raise UseError(f"the output file {out_path} is the input file", fix="choose another --out")
     ctx = ReadContext.for_path(in_path, strict=False, max_problems=10**9)
-    open_text(ctx)   # file-level problems (missing, empty, not text) stop here with their message
+    # File-level problems (missing, empty, not text) stop here with their message.
+    if table_format(in_path) is None:
+        open_text(ctx)
+    elif not in_path.is_dir():
+        check_file(ctx)
     total = count_rows(in_path)
     report = BatchReport(notes=list(ctx.notes))
     started = time.perf_counter()
@@ -190,7 +254,7 @@ def predict_file(loaded: Loaded, in_path: str | Path, out_path: str | Path, *, b
         window: list[Row] = []
         # Generation is slow: report progress after every batch of prompts, not every 64 rows.
         size = batch_size if loaded.task == "sft" else max(WINDOW, batch_size)
-        for row in read_rows(in_path, loaded, ctx):
+        for row in read_rows(in_path, loaded, ctx, sheet):
             window.append(row)
             if len(window) >= size:
                 _run_window(loaded, window, writer, report, batch_size, max_new_tokens, temperature)
@@ -207,6 +271,7 @@ def predict_file(loaded: Loaded, in_path: str | Path, out_path: str | Path, *, b
     finally:
         writer.close()
         report.seconds = time.perf_counter() - started
+        report.notes += [n for n in ctx.notes if n not in report.notes]   # e.g. where a sheet's header was
     if progress is not None:
         progress(report.rows, report.rows)
     return report

@@ -190,3 +190,60 @@ def test_cli_predict(runs: dict[str, Path], capsys: pytest.CaptureFixture[str], 
     assert main(["predict", str(runs["cls"]), "--file", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "o.jsonl")]) == 1
     assert "file not found" in capsys.readouterr().err
     assert main(["predict", str(runs["cls"])]) == 2
+
+
+def test_batch_from_excel_parquet_and_a_datasets_folder(loaded, runs: dict[str, Path], tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Spreadsheets and tables are read by the training data's readers: the Excel row or the table row is
+    each output row's line, an empty cell is a bad row, and the predictions are those of the texts."""
+    import csv
+
+    import openpyxl
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    gold = [ex.text for ex in read_examples("classify", DEMO / "cls_eval.csv")[:5]]
+    expected = [e["label"] for e in predict_texts(loaded["cls"], gold)]
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["the texts are on the next sheet"])
+    sheet = book.create_sheet("数据")
+    sheet.append(["待预测文本"])                      # a title row above the table
+    sheet.append(["编号", "文本"])
+    for i, text in enumerate(gold):
+        sheet.append([i, text])
+    sheet.append([5, None])                              # row 8: an empty cell
+    sheet.append([6, 2024])                              # a number is a text too
+    book.save(tmp_path / "in.xlsx")
+    report = predict_file(loaded["cls"], tmp_path / "in.xlsx", tmp_path / "x.jsonl", sheet="数据")
+    rows = [json.loads(line) for line in (tmp_path / "x.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["line"] for r in rows] == [3, 4, 5, 6, 7, 8, 9]
+    assert [r.get("label") for r in rows[:5]] == expected and rows[6]["input"] == "2024"
+    assert report.bad == [(8, rows[5]["error"])] and rows[5]["error"] == "'text' is empty"
+    assert "header in row 2 of sheet '数据'" in report.notes
+
+    plain = openpyxl.Workbook()                          # no header: column A holds the texts
+    for text in gold:
+        plain.active.append([text])
+    plain.save(tmp_path / "plain.xlsx")
+    predict_file(loaded["cls"], tmp_path / "plain.xlsx", tmp_path / "p.csv")
+    with (tmp_path / "p.csv").open(encoding="utf-8-sig") as f:
+        assert [r["label"] for r in csv.DictReader(f)] == expected
+
+    pq.write_table(pa.table({"id": list(range(5)), "text": gold}), tmp_path / "in.parquet")
+    report = predict_file(loaded["cls"], tmp_path / "in.parquet", tmp_path / "q.jsonl")
+    rows = [json.loads(line) for line in (tmp_path / "q.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["line"] for r in rows] == [1, 2, 3, 4, 5] and [r["label"] for r in rows] == expected
+
+    datasets = pytest.importorskip("datasets", reason="datasets is a dev dependency")
+    datasets.Dataset.from_dict({"text": gold}).save_to_disk(str(tmp_path / "hf"))
+    assert main(["predict", str(runs["cls"]), "--file", str(tmp_path / "hf"), "--out", str(tmp_path / "h.jsonl"),
+                 "--device", "cpu"]) == 0
+    rows = [json.loads(line) for line in (tmp_path / "h.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["label"] for r in rows] == expected
+    assert main(["predict", str(runs["cls"]), "--file", str(tmp_path / "in.xlsx"), "--sheet", "没有",
+                 "--out", str(tmp_path / "y.jsonl"), "--device", "cpu"]) == 1
+    assert "no sheet '没有' (sheets: 说明, 数据)" in capsys.readouterr().err
+    pq.write_table(pa.table({"sentence_id": [1]}), tmp_path / "bad.parquet")
+    with pytest.raises(UseError, match="no text column"):
+        predict_file(loaded["cls"], tmp_path / "bad.parquet", tmp_path / "z.jsonl")
