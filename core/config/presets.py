@@ -331,10 +331,15 @@ class PresetInfo:
 
 
 def chinese_locale(env: Mapping[str, str] | None = None) -> bool:
-    """Whether the environment's locale is Chinese: the first set of LC_ALL, LC_MESSAGES, LANG (POSIX order)."""
+    """Whether the environment's locale is Chinese: the first set of LC_ALL, LC_MESSAGES, LANG (POSIX order);
+    without them (Windows sets none), the locale Python started with ("Chinese (Simplified)_China" there)."""
     env = os.environ if env is None else env
     value = next((env[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(k)), "")
-    return value.lower().startswith("zh")
+    if not value:
+        import locale
+
+        value = locale.getlocale()[0] or ""
+    return value.lower().startswith(("zh", "chinese"))
 
 
 def localized_description(config: RunConfig, env: Mapping[str, str] | None = None) -> str:

@@ -194,12 +194,29 @@ def test_every_bundled_preset_has_a_chinese_description_with_the_same_numbers():
     ({"LANG": "zh_CN.UTF-8"}, True), ({"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, True),
     ({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, False), ({"LC_MESSAGES": "zh_CN", "LANG": "C"}, True),
     ({"LANG": "C.UTF-8"}, False), ({}, False), ({"LC_ALL": "", "LANG": "zh_CN.GBK"}, True)])
-def test_the_text_listing_speaks_the_locale(env, chinese):
+def test_the_text_listing_speaks_the_locale(env, chinese, monkeypatch):
+    import locale
+
     from core.config.presets import localized_description
+
+    monkeypatch.setattr(locale, "getlocale", lambda *a: (None, None))
 
     demo = load_preset("demo")
     assert localized_description(demo, env) == (demo.description_zh if chinese else demo.description)
     assert localized_description(demo.model_copy(update={"description_zh": None}), env) == demo.description
+
+
+@pytest.mark.parametrize("name, chinese", [("Chinese (Simplified)_China", True), ("English_United States", False),
+                                           ("zh_CN", True), (None, False)])
+def test_without_locale_variables_the_system_locale_decides(name, chinese, monkeypatch):
+    """Windows sets no LANG; Python starts with the user's locale, named as Windows names it."""
+    import locale
+
+    from core.config.presets import chinese_locale
+
+    monkeypatch.setattr(locale, "getlocale", lambda *a: (name, "936"))
+    assert chinese_locale({}) is chinese
+    assert chinese_locale({"LANG": "en_US.UTF-8"}) is False
 
 
 def test_laptune_presets_prints_chinese_under_a_chinese_locale(monkeypatch, capsys):
