@@ -13,6 +13,8 @@ from typing import Any
 from core.data.errors import DataError, ReadContext
 
 _HEADER_ROWS = 10
+# What openpyxl returns for a cell holding an error (a failed formula, a date out of range).
+_EXCEL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 TEXT_NAMES = ("text", "sentence", "content", "text_a", "sentence1", "文本", "内容", "句子", "评论",
               "正文", "标题")
 LABEL_NAMES = ("label", "labels", "category", "class", "标签", "类别", "分类", "类型")
@@ -73,7 +75,7 @@ def iter_sheet_records(ctx: ReadContext, sheet: str | None = None, *,
     book, ws = _open(ctx, sheet)
     try:
         ctx.sheet = ws.title
-        rows = ws.iter_rows(values_only=True)
+        rows = _rows(ctx, ws)
         head: list[tuple[int, list[Any]]] = []
         header: list[str] | None = None
         number = 0
@@ -94,18 +96,43 @@ def iter_sheet_records(ctx: ReadContext, sheet: str | None = None, *,
             header = _positional_header(ctx, head) if need_label else _text_only_header(ctx, head)
         ctx.columns = {name: column_letter(i) for i, name in enumerate(header) if name}
         for n, values in head:
-            yield n, _record(header, values)
+            if (record := _record(ctx, n, header, values)) is not None:
+                yield n, record
         for number, raw in enumerate(rows, start=number + 1):
             values = [_cell(v) for v in raw]
             if any(v is not None and str(v).strip() for v in values):
-                yield number, _record(header, values)
+                if (record := _record(ctx, number, header, values)) is not None:
+                    yield number, record
     finally:
         book.close()
 
 
-def _record(header: list[str], values: list[Any]) -> dict[str, Any]:
-    return {name: (values[i] if i < len(values) else None)
-            for i, name in enumerate(header) if name}
+def _rows(ctx: ReadContext, ws: Any) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows; openpyxl parses the sheet as it goes, so a damaged one fails here, not on opening."""
+    rows = ws.iter_rows(values_only=True)
+    done = 0
+    while True:
+        try:
+            raw = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:    # ParseError, ValueError, zip errors... from openpyxl's lazy reading
+            raise ctx.error(f"sheet '{ws.title}' is damaged after row {done} ({type(exc).__name__}: {exc})",
+                            line=done + 1, fix="open it in Excel or WPS and save it again as .xlsx.") from exc
+        done += 1
+        yield raw
+
+
+def _record(ctx: ReadContext, number: int, header: list[str], values: list[Any]) -> dict[str, Any] | None:
+    """The row as {column: value}; None after reporting a cell that holds an Excel error (#N/A, #VALUE!...)."""
+    record = {name: (values[i] if i < len(values) else None) for i, name in enumerate(header) if name}
+    for name, value in record.items():
+        if isinstance(value, str) and value in _EXCEL_ERRORS:
+            ctx.problem(f"the cell holds the Excel error {value}", line=number, field=name,
+                        fix="correct the formula or the value in that cell (a date must lie within the "
+                            "years 1900-9999), or delete the row.")
+            return None
+    return record
 
 
 def _text_only_header(ctx: ReadContext, head: list[tuple[int, list[Any]]]) -> list[str]:

@@ -119,6 +119,15 @@ def dataset_files(ctx: ReadContext) -> list[Path]:
     return files
 
 
+def _records(ctx: ReadContext, batch: Any, row: int) -> list[dict[str, Any]]:
+    try:
+        return batch.to_pylist()
+    except (OverflowError, ValueError) as exc:   # valid Arrow, but no Python value: a year past 9999
+        raise ctx.error(f"a value in rows {row + 1}-{row + batch.num_rows} has no Python equivalent ({exc})",
+                        line=row + 1, fix="dates and times must lie within the years 1-9999: correct them, "
+                                          "or export those columns as text.") from exc
+
+
 def iter_table_records(ctx: ReadContext, fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """(1-based row, row as a dict) for every row of a Parquet/Arrow file or datasets folder."""
     pa = _pyarrow()
@@ -141,7 +150,7 @@ def iter_table_records(ctx: ReadContext, fmt: str) -> Iterator[tuple[int, dict[s
                 # A damaged file can hold offsets past its buffers, which to_pylist would follow
                 # (SystemError, bad UTF-8, or worse); the full check turns that into ArrowInvalid.
                 batch.validate(full=True)
-                for record in batch.to_pylist():
+                for record in _records(ctx, batch, row):
                     row += 1
                     for column, labels in names.items():
                         if column in record:

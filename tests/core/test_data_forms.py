@@ -230,6 +230,38 @@ def test_xlsx_empty_cells_and_a_missing_header_name_the_sheet(tmp_path: Path) ->
     assert err.cell == "Sheet1!1:1" and "no header row" in err.message
 
 
+def _patch_sheet(path: Path, out: Path, change) -> Path:
+    """A copy of the workbook with its first sheet's XML changed (damage a byte flip would not reach: the
+    zip's compression and checksums would catch that on opening)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as book, zipfile.ZipFile(out, "w") as copy:
+        for item in book.infolist():
+            data = book.read(item.filename)
+            copy.writestr(item, change(data) if item.filename == "xl/worksheets/sheet1.xml" else data)
+    return out
+
+
+def test_xlsx_damaged_sheets_and_error_cells(tmp_path: Path) -> None:
+    """openpyxl parses a sheet while it is read: a broken sheet raised ParseError or ValueError from the middle
+    of reading; an Excel error (#VALUE!, here a date past 9999) became a label."""
+    import datetime
+    import re
+
+    good = _xlsx(tmp_path / "a.xlsx", [["text", "label"], ["好", "a"], ["坏", datetime.datetime(2020, 1, 1)]])
+    cases = {"xml": lambda d: d.replace(b'<c r="B3"', b'<c r="B3" <<', 1),
+             "cut": lambda d: d[: len(d) * 2 // 3],
+             "number": lambda d: re.sub(rb'(<c r="B3"[^>]*><v>)[^<]*', rb"\g<1>abc", d)}
+    for name, change in cases.items():
+        err = error("classify", _patch_sheet(good, tmp_path / f"{name}.xlsx", change))
+        assert "sheet 'Sheet1' is damaged" in err.message and err.cell.startswith("Sheet1!"), name
+    date = _patch_sheet(good, tmp_path / "date.xlsx", lambda d: re.sub(rb'(<c r="B3"[^>]*><v>)[^<]*', rb"\g<1>99999999999", d))
+    with pytest.warns(UserWarning, match="outside the limits for dates"):
+        report = check_data("classify", date)
+    assert report.n_examples == 1 and [(p.cell, p.message) for p in report.problems] == [
+        ("Sheet1!B3", "the cell holds the Excel error #VALUE!")]
+
+
 # ---------------------------------------------------------------- THUCNews folder
 def test_thucnews_folder(tmp_path: Path) -> None:
     for label, texts in {"体育": ["球赛", "比赛结果"], "财经": ["股市上涨"]}.items():
@@ -303,6 +335,16 @@ def test_nulls_and_binary_columns_say_what_they_hold(tmp_path: Path) -> None:
     assert problems("classify", {"text": ["好", None], "label": ["a", "b"]})[0].startswith("empty text")
     assert problems("classify", {"text": [b"ab"], "label": ["a"]})[0].startswith(
         "'text' is binary data, not a string")
+
+
+def test_a_timestamp_past_year_9999_is_a_data_error(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"text": ["好", "坏"], "label": ["a", "b"],
+                             "when": pa.array([0, 2**62], pa.timestamp("us"))}), tmp_path / "t.parquet")
+    err = error("classify", tmp_path / "t.parquet")
+    assert err.line == 1 and "rows 1-2" in err.message and "9999" in str(err.fix)
 
 
 def test_damaged_arrow_files_are_data_errors(tmp_path: Path) -> None:
