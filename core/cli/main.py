@@ -19,6 +19,7 @@ Library warnings go to the run folder's library.log; `--verbose` shows them in t
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import signal
@@ -32,7 +33,12 @@ EXIT_OK, EXIT_BAD, EXIT_USAGE, EXIT_STOPPED = 0, 1, 2, 3
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):   # e.g. redirected on an English Windows (cp1252)
+        text = json.dumps(data, indent=2, default=str)   # the same JSON, Chinese as \uXXXX escapes
+    print(text)
 
 
 # ---------------------------------------------------------------- detect / presets / validate
@@ -378,6 +384,9 @@ def main(argv: list[str] | None = None, app_launcher: Any = None, window_builder
     parser = build_parser()
     args = parser.parse_args(argv)
     args.app_launcher = app_launcher
+    for stream in (sys.stdout, sys.stderr):   # Chinese text where the output cannot show it: '?', not a traceback
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
     if not args.verbose:
         from core.record import noise
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -220,16 +221,33 @@ def test_without_locale_variables_the_system_locale_decides(name, chinese, monke
 
 
 def test_laptune_presets_prints_chinese_under_a_chinese_locale(monkeypatch, capsys):
-    from core.cli.main import main
+    """cmd_presets itself: main() would also quiet the libraries' warnings for the rest of the session."""
+    import argparse
+
+    from core.cli.main import cmd_presets
 
     for var in ("LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    assert main(["presets"]) == 0
+    assert cmd_presets(argparse.Namespace(json=False)) == 0
     out = capsys.readouterr().out
     assert load_preset("demo").description_zh in out and "Tiny demo" not in out
     monkeypatch.setenv("LANG", "en_US.UTF-8")
-    assert main(["presets"]) == 0
+    assert cmd_presets(argparse.Namespace(json=False)) == 0
     out = capsys.readouterr().out
     assert load_preset("demo").description in out and "小演示" not in out
 
+
+
+def test_output_that_cannot_show_chinese_does_not_crash():
+    """Redirected on an English Windows (cp1252) Chinese text cannot be encoded: JSON escapes it (the same
+    data), text lines show '?' instead of ending in a UnicodeEncodeError."""
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1", "LANG": "zh_CN.UTF-8", "LC_ALL": ""}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "core.cli.main", *a], cwd=ROOT, capture_output=True,  # noqa: E731
+                                    env=env, timeout=120)
+    res = run("presets", "--json")
+    assert res.returncode == 0, res.stderr
+    listed = json.loads(res.stdout.decode("ascii"))
+    assert next(p for p in listed if p["name"] == "demo")["description_zh"] == load_preset("demo").description_zh
+    res = run("presets")
+    assert res.returncode == 0 and b"demo " in res.stdout and b"Traceback" not in res.stderr
