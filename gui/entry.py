@@ -24,7 +24,8 @@ def build_window():
 def main(argv: list[str] | None = None) -> int:
     from core.cli.main import main as cli_main
 
-    return cli_main(sys.argv[1:] if argv is None else argv, app_launcher=launch_app, window_builder=build_window)
+    return cli_main(sys.argv[1:] if argv is None else argv, app_launcher=launch_app, window_builder=build_window,
+                    own_process=True)
 
 
 if __name__ == "__main__":

@@ -378,11 +378,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None, app_launcher: Any = None, window_builder: Any = None) -> int:
+def main(argv: list[str] | None = None, app_launcher: Any = None, window_builder: Any = None,
+         own_process: bool = False) -> int:
     """`app_launcher(argv) -> int` starts the desktop app; gui/entry.py passes it (core never imports gui).
-    `window_builder() -> QWidget` builds the main window unshown, for `--selftest`'s window check."""
+    `window_builder() -> QWidget` builds the main window unshown, for `--selftest`'s window check.
+    `own_process`: this process runs this one command and exits (the console script), so `train` and `resume`
+    may leave out the libraries their run does not use (core/train/lean.py)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if own_process and args.command in ("train", "resume"):
+        from core.train import lean
+
+        lean.enable_for_this_process()
     args.app_launcher = app_launcher
     for stream in (sys.stdout, sys.stderr):   # Chinese text where the output cannot show it: '?', not a traceback
         if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
@@ -438,4 +445,4 @@ def _dispatch(args: argparse.Namespace, window_builder: Any) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(own_process=True))

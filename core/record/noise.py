@@ -97,6 +97,14 @@ def after_import() -> None:
         _quiet_transformers()
 
 
+def note(text: str) -> None:
+    """A line of LapTune's own about the libraries (what it left out, and why) into the same file."""
+    if _sink is not None:
+        import time
+
+        _sink.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} INFO laptune: {text}")
+
+
 def active() -> bool:
     return _sink is not None
 

@@ -228,7 +228,16 @@ class Session:
             latest = self.rd.latest_checkpoint()
             return str(latest.path) if latest else None
 
+    def trim_imports(self) -> None:
+        """Before the Trainer is imported: leave out what this run does not use (core/train/lean.py)."""
+        from core.train import lean
+
+        hidden = lean.trim(self.config)
+        if hidden:
+            noise.note(f"not imported for this run (not used by it): {', '.join(hidden)}")
+
     def execute(self, resume_from: str | None) -> dict[str, Any]:
+        self.trim_imports()
         from core.train.trainer import NonFiniteLoss, free_memory, is_oom
 
         attempt = Attempt(self.config, resume_from)
@@ -377,6 +386,7 @@ def run(config: RunConfig, emit: Emit | None = None, control: Control | None = N
                           faults={k: v for k, v in (faults or Faults()).__dict__.items() if v})
     session = Session(config, emit, control, rd, preset_dir, hardware, faults or Faults(), fixed_padding)
     if probe:
+        session.trim_imports()
         import transformers  # noqa: F401 - imported here so its log handler can be routed before the probe loads
 
         from core.train.probe import run_probe

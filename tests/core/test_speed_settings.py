@@ -1,4 +1,4 @@
-"""CPU threads, the evaluation batch and the one-call tokenisation: the settings behind docs/benchmarks.md's end-to-end table."""
+"""CPU threads, the evaluation batch, the one-call tokenisation, fused AdamW and lean imports: the settings behind docs/benchmarks.md's end-to-end table."""
 from __future__ import annotations
 
 import pytest
@@ -100,3 +100,73 @@ def test_classify_features_from_one_tokenizer_call_equal_per_row_calls():
     for r, feat in zip(rows, got):
         enc = tok(r.text, r.text_pair, truncation=True, max_length=32)
         assert feat["input_ids"] == enc["input_ids"] and feat["labels"] == label2id[r.label]
+
+
+def test_adamw_is_torchs_fused_adamw_on_the_cpu_only():
+    from core.train.setup import optimizer_name
+
+    cpu, cuda = Device("cpu", None, "fp32", "test"), Device("cuda", 0, "fp16", "test")
+    assert optimizer_name(_cfg(), cpu) == "adamw_torch_fused"
+    assert optimizer_name(_cfg(), cuda) == "adamw_torch"     # the foreach AdamW the memory estimator models
+    assert optimizer_name(_cfg("training.optimizer=sgd"), cpu) == "sgd"
+    assert optimizer_name(_cfg("training.optimizer=adamw_8bit"), cuda) == "adamw_bnb_8bit"
+
+
+def test_fused_adamw_on_the_cpu_takes_the_same_steps_as_the_loop_version():
+    torch.manual_seed(0)
+    models = [torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.GELU(), torch.nn.Linear(16, 3)) for _ in range(2)]
+    models[1].load_state_dict(models[0].state_dict())
+    opts = [torch.optim.AdamW(models[0].parameters(), lr=1e-2, weight_decay=0.01),
+            torch.optim.AdamW(models[1].parameters(), lr=1e-2, weight_decay=0.01, fused=True)]
+    x, y = torch.randn(32, 8), torch.randint(0, 3, (32,))
+    for _ in range(10):
+        for model, opt in zip(models, opts):
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(model(x), y).backward()
+            opt.step()
+    for a, b in zip(models[0].parameters(), models[1].parameters()):
+        assert torch.allclose(a, b, atol=1e-6)
+    assert opts[1].state_dict()["state"].keys() == opts[0].state_dict()["state"].keys()   # same state to save
+
+
+def test_lean_imports_leave_out_what_the_run_does_not_use():
+    from core.train import lean
+
+    assert lean.unneeded_packages(_cfg()) == ["datasets", "peft"]
+    lora = resolve("demo-sft", env={}, dotenv=None, sets=["lora.enabled=true"]).config
+    assert lean.unneeded_packages(lora) == ["datasets"]   # LoRA needs peft in the Trainer
+    assert lean.trim(_cfg()) == []   # not enabled in this (test) process, which runs LoRA and NER alike
+
+
+_PROBE = ("import json, sys; from core.cli.main import main; rc = main(sys.argv[1:], own_process=True); "
+          "print(json.dumps({'rc': rc, **{m: m in sys.modules for m in ('peft', 'datasets', 'transformers.trainer')}}))")
+
+
+def _train_process(tmp_path, *args: str) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.run([sys.executable, "-c", _PROBE, "train", *args, "--out", str(tmp_path / "run")],
+                          capture_output=True, text=True, timeout=300, cwd=root, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_a_training_process_imports_neither_peft_nor_datasets_for_ner(tmp_path, tiny_models):
+    seen = _train_process(tmp_path, "--preset", "demo-ner", "--model", str(tiny_models["bert"]), "--set", "max_steps=2",
+                          "--set", "eval_steps=2", "--set", "save_steps=2")
+    assert seen == {"rc": 0, "peft": False, "datasets": False, "transformers.trainer": True}
+    log = (tmp_path / "run" / "library.log").read_text(encoding="utf-8")
+    assert "not imported for this run (not used by it): datasets, peft" in log
+
+
+def test_a_lora_training_process_still_gets_peft(tmp_path):
+    seen = _train_process(tmp_path, "--preset", "demo-sft", "--set", "lora.enabled=true", "--set", "max_steps=2",
+                          "--set", "eval_steps=2", "--set", "save_steps=2")
+    assert seen["rc"] == 0 and seen["peft"] is True and seen["datasets"] is False
+    assert list((tmp_path / "run").rglob("adapter_config.json")), "the Trainer saved the adapter as a PeftModel"
