@@ -36,8 +36,8 @@ def test_library_noise_goes_to_the_file_and_ours_stays(tmp_path, capsys, monkeyp
     from core.record import noise
 
     shown: list[str] = []
+    noise.restore()   # first: an earlier in-process `main()` quieted the libraries, and restore() resets showwarning
     monkeypatch.setattr(warnings, "showwarning", lambda message, *args, **kwargs: shown.append(str(message)))
-    noise.restore()
     try:
         noise.quiet_libraries()
         logging.getLogger("bitsandbytes.backends.cpu.ops").warning("Failed to load CPU gemm_4bit_forward (test)")
