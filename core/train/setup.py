@@ -54,8 +54,9 @@ def default_cpu_threads(physical: int | None = None, usable: int | None = None) 
 
     torch's default is every physical core; its OpenMP threads spin while they wait for each other, so
     beside any other CPU-bound program (the desktop, a browser, another run) each step waits for the
-    slowest, descheduled thread: a 2-core machine measured 7 s alone and 2.3 min beside a busy loop.
-    One core left free keeps the laptop responsive and avoids that (docs/benchmarks.md has the numbers)."""
+    slowest, descheduled thread. On a 2-core machine (bench/threads.py, half an epoch of a small NER run):
+    two threads took 14.6 s alone and 32.6 s beside one busy program; one thread 16.9 s and 17.0 s.
+    One core left free keeps the laptop responsive and the run steady (docs/benchmarks.md has the numbers)."""
     if physical is None:
         import psutil
 
