@@ -70,7 +70,6 @@ GPU_PACKAGES := bitsandbytes==0.50.2 pytorch-crf==0.7.2 pydantic==2.14.4 pydanti
 gpu-wheels: $(STAMP)
 	rm -rf $(GPU_WHEELS) && mkdir -p $(GPU_WHEELS)
 	$(BIN)/python -m pip download --quiet $(GPU_PLATFORM) -d $(GPU_WHEELS) $(GPU_PACKAGES)
-	$(BIN)/python -m pip wheel --quiet --no-deps -w $(GPU_WHEELS) seqeval==1.2.2   # an sdist only: built here (pure Python)
 	@du -sb $(GPU_WHEELS) | awk '{ mb = $$1 / 1e6; printf "%s: %.1f MB\n", $$2, mb; if (mb >= 60) { print "over 60 MB"; exit 1 } }'
 
 gpu-check:

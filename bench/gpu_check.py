@@ -10,7 +10,7 @@ back-off; the guard's vram rule on real NVML readings; fp16, bf16 and QLoRA runs
 samples/s per preset. It prints a Markdown table and writes DIR/gpu_check.json (schema below) and
 DIR/gpu_check.md.
 
-What the machine lacks (pytorch-crf, bitsandbytes, pydantic, seqeval) travels as wheels that
+What the machine lacks (pytorch-crf, bitsandbytes, pydantic) travels as wheels that
 `make gpu-wheels` puts in .gpu-wheels/; they are installed with `pip install --no-index --no-deps --target
 .gpu-deps` (or unpacked, where pip is missing) before anything runs. Without a CUDA GPU the check says so
 and exits with status 2 within seconds.
@@ -40,7 +40,7 @@ EXIT_NO_CUDA = 2
 # Importable names the check needs, and the wheel that brings each where the machine lacks it.
 NEEDED = {"torch": None, "transformers": None, "accelerate": None, "peft": None, "safetensors": None,
           "yaml": None, "psutil": None, "pynvml": None, "torchcrf": "pytorch_crf", "bitsandbytes": "bitsandbytes",
-          "pydantic": "pydantic", "seqeval": "seqeval"}
+          "pydantic": "pydantic"}
 QWEN_LAYERS = (2, 4)      # measured; extrapolated per layer to the real model's 32
 QWEN_FULL_LAYERS = 32
 STEPS = 6                 # optimizer steps per memory row: the peak is reached in the first, samples/s after it

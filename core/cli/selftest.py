@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 # Importable modules the app uses (distribution names differ: torchcrf is pytorch-crf, pynvml is
-# nvidia-ml-py, sklearn is scikit-learn, yaml is PyYAML).
-IMPORTS = ("torch", "transformers", "accelerate", "peft", "bitsandbytes", "torchcrf", "seqeval", "sklearn",
+# nvidia-ml-py, yaml is PyYAML).
+IMPORTS = ("torch", "transformers", "accelerate", "peft", "bitsandbytes", "torchcrf",
            "safetensors", "tokenizers", "huggingface_hub", "pydantic", "yaml", "psutil", "pynvml", "tensorboardX",
            "openpyxl", "pyarrow.parquet", "pyarrow.ipc",
            "PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "pyqtgraph")
