@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from core.cli import selftest
+from core.cli import selftest, selftest_checks
 ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(r"^(PASS|FAIL) (.+?) \((\d+\.\d) s\)(?:: (.*))?$")
-CHECK_NAMES = [name for name, _ in selftest.CHECKS]
+CHECK_NAMES = [name for name, _ in selftest_checks.CHECKS]
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -47,14 +47,14 @@ def test_result_line_format() -> None:
 
 
 def test_a_crashing_check_fails_and_the_rest_still_run() -> None:
-    def ok(ctx: selftest.Context) -> str:
+    def ok(ctx: selftest_checks.Context) -> str:
         return "fine"
 
-    def broken(ctx: selftest.Context) -> str:
+    def broken(ctx: selftest_checks.Context) -> str:
         raise RuntimeError("boom\nsecond line")
 
-    def expected(ctx: selftest.Context) -> str:
-        raise selftest.CheckFailed("the reason")
+    def expected(ctx: selftest_checks.Context) -> str:
+        raise selftest_checks.CheckFailed("the reason")
 
     reported: list[str] = []
     results = selftest.run_checks((("a", ok), ("b", broken), ("c", expected), ("d", ok)),
@@ -77,7 +77,7 @@ def test_icon_files_are_a_png_and_a_multi_size_ico() -> None:
 
 def test_window_check_without_a_builder_fails_with_the_reason() -> None:
     """core never imports gui: an entry point that passes no window builder gets a FAIL that says so."""
-    (result,) = selftest.run_checks((("main window", selftest.check_main_window),))
+    (result,) = selftest.run_checks((("main window", selftest_checks.check_main_window),))
     assert not result.ok and "builder" in result.detail
 
 
