@@ -9,10 +9,7 @@ docs/screenshots/demo_trace.jsonl, which heats the GPU past 85 °C 8 s in.
 """
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -20,7 +17,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from make_screenshots import pump, wait_for  # noqa: E402
+from make_screenshots import per_language, pump, wait_for  # noqa: E402
 
 
 def shoot(language: str) -> None:
@@ -51,13 +48,7 @@ def shoot(language: str) -> None:
 
 
 def main() -> int:
-    if len(sys.argv) > 1:
-        os.environ["LAPTUNE_HOME"] = tempfile.mkdtemp(prefix="laptune-shots-")
-        shoot(sys.argv[1])
-        return 0
-    for language in ("en", "zh_CN"):     # one process each: a clean app per language
-        subprocess.run([sys.executable, __file__, language], check=True, cwd=ROOT)
-    return 0
+    return per_language(__file__, shoot)
 
 
 if __name__ == "__main__":

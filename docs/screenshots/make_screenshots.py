@@ -90,14 +90,20 @@ def shoot(language: str) -> None:
     print(f"{language}: saved", file=sys.stderr)
 
 
-def main() -> int:
+def per_language(script: str, shoot) -> int:
+    """`script LANGUAGE` shoots one language in a fresh data folder; bare, it runs itself once per language
+    (one process each: a clean app per language)."""
     if len(sys.argv) > 1:
         os.environ["LAPTUNE_HOME"] = tempfile.mkdtemp(prefix="laptune-shots-")
         shoot(sys.argv[1])
         return 0
-    for language in ("en", "zh_CN"):     # one process each: a clean app per language
-        subprocess.run([sys.executable, __file__, language], check=True, cwd=ROOT)
+    for language in ("en", "zh_CN"):
+        subprocess.run([sys.executable, script, language], check=True, cwd=ROOT)
     return 0
+
+
+def main() -> int:
+    return per_language(__file__, shoot)
 
 
 if __name__ == "__main__":
