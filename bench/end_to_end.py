@@ -59,9 +59,10 @@ def _env(threads: int | None = None) -> dict[str, str]:
     return env
 
 
-def ours_cmd(task: str, paths: dict[str, str], out: Path, seed: int, epochs: float, extra: list[str]) -> list[str]:
+def ours_cmd(task: str, paths: dict[str, str], out: Path, seed: int, epochs: float, extra: list[str],
+             precision: str = "auto") -> list[str]:
     preset = "ner-bert-crf-4gb" if task == "ner" else "cls-cpu"
-    sets = ["init_from_scratch=true", "precision=fp32", "use_cpu=true", "requires.cuda=false", "requires.min_vram_gb=0",
+    sets = ["init_from_scratch=true", f"precision={precision}", "use_cpu=true", "requires.cuda=false", "requires.min_vram_gb=0",
             "batch_size=16", "grad_accum=1", f"num_epochs={epochs}", "learning_rate=5e-4", f"head_learning_rate={HEAD_LR[task]}",
             "freeze_layers=0", f"seed={seed}", f"max_seq_length={64 if task == 'ner' else 256}", "logging_steps=50"]
     if task == "classify":
@@ -81,8 +82,9 @@ def seeds_cmd(task: str, paths: dict[str, str], out: Path, seed: int, epochs: fl
 
 def run_once(side: str, task: str, paths: dict[str, str], work: Path, seed: int, args: argparse.Namespace) -> dict:
     out = work / f"{side}-{task}-{seed}-{time.time_ns()}"
-    if side == "ours":
-        cmd, env = ours_cmd(task, paths, out, seed, args.epochs, args.ours_set), _env()
+    if side.startswith("ours"):   # "ours" (precision auto) or "ours-fp32"
+        precision = side.split("-")[1] if "-" in side else "auto"
+        cmd, env = ours_cmd(task, paths, out, seed, args.epochs, args.ours_set, precision), _env()
     else:   # "seeds" (torch's default threads) or "seeds-Nt" (N threads)
         out.mkdir(parents=True)
         threads = int(side.split("-")[1][:-1]) if "-" in side else None
@@ -96,7 +98,7 @@ def run_once(side: str, task: str, paths: dict[str, str], work: Path, seed: int,
     if proc.returncode != 0:
         raise RuntimeError(f"{side} {task} seed {seed} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     key = "eval_f1" if task == "ner" else "eval_accuracy"
-    if side == "ours":
+    if side.startswith("ours"):
         metric = json.loads((out / "summary.json").read_text())["last_eval"][key]
     else:
         metric = json.loads(proc.stdout.strip().splitlines()[-1])["metric"]
@@ -119,7 +121,7 @@ def print_table(results: list[dict], tasks: list[str]) -> None:
         mean = {(s, k): statistics.mean(r[k] for r in rows if r["side"] == s) for s in sides for k in ("wall_s", "cpu_s")}
         for side in sides:
             mine = [r for r in rows if r["side"] == side]
-            base = "seeds-1t" if "seeds-1t" in sides else "seeds"   # the equal-threads script is the reference
+            base = "seeds" if "seeds" in sides else sides[-1]   # the script as the seeds run it is the reference
             ratio = {k: mean[(base, k)] / mean[(side, k)] for k in ("wall_s", "cpu_s")} if base in sides else {}
             print(f"| {task} | {side} | {len(mine)} | {_ms([r['wall_s'] for r in mine], 1)} | {_ms([r['cpu_s'] for r in mine], 1)} | "
                   f"{_ms([r['metric'] for r in mine], 3)} | {ratio.get('wall_s', float('nan')):.2f}x | {ratio.get('cpu_s', float('nan')):.2f}x |")
@@ -136,6 +138,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=float, default=3)
     ap.add_argument("--script-threads", type=int, nargs="*", default=[],
                     help="also run the seed-style script with N torch threads (side 'seeds-Nt'); 'seeds' uses torch's default")
+    ap.add_argument("--ours-fp32", action="store_true", help="also run ours with precision=fp32 (side 'ours-fp32')")
     ap.add_argument("--ours-set", action="append", default=[], help="extra --set for laptune train (e.g. cpu_threads=2)")
     ap.add_argument("--default-script-seeds", type=int, default=None,
                     help="run the script at torch's default threads for the first N seeds only (it is slow beside other work)")
@@ -154,7 +157,7 @@ def main() -> None:
         for task in args.tasks:
             paths = (make_ner(work / "ner", args.ner_train, args.ner_eval) if task == "ner"
                      else make_cls(work / "cls", args.cls_train, args.cls_eval))
-            sides = ["ours", "seeds"] + [f"seeds-{n}t" for n in args.script_threads]
+            sides = ["ours", "seeds"] + ["ours-fp32"] * args.ours_fp32 + [f"seeds-{n}t" for n in args.script_threads]
             if not args.no_warmup:   # bytecode caches: a short run of each program
                 small = argparse.Namespace(**{**vars(args), "epochs": 0.05})
                 for side in ("ours", sides[-1]):   # the script's bytecode is the same at any thread count

@@ -269,9 +269,10 @@ def _device_changes(data: dict[str, Any], device: Device, gpu: GpuInfo | None) -
     if device == "cpu":
         if not data["device"]["use_cpu"]:
             out.append(Change("device.use_cpu", False, True, "no usable NVIDIA GPU: training runs on the CPU"))
-        if mem["precision"] != "fp32":
-            out.append(Change("memory.precision", mem["precision"], "fp32",
-                              "training runs on the CPU, which has no fast half precision"))
+        if mem["precision"] not in ("fp32", "auto"):
+            out.append(Change("memory.precision", mem["precision"], "auto",
+                              "training runs on the CPU: auto is bf16 where the CPU multiplies bf16 natively "
+                              "(AVX512-BF16 or AMX), else fp32"))
         if data["training"]["optimizer"] in ("adamw_8bit", "paged_adamw_8bit"):
             out.append(Change("training.optimizer", data["training"]["optimizer"], "adamw",
                               "8-bit optimizers (bitsandbytes) need CUDA"))

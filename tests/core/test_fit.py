@@ -94,13 +94,13 @@ def test_qlora_7b_fits_a_16gb_desktop_unchanged() -> None:
     assert result.fits and result.config.memory.load_in_4bit and result.config.training.max_seq_length == 1024
 
 
-def test_cpu_only_forces_fp32_and_says_cpu() -> None:
+def test_cpu_only_sets_precision_auto_and_says_cpu() -> None:
     original = load_preset("ner-bert-crf-4gb")
     result = run_fit("ner-bert-crf-4gb", "cpu-only")
     assert result.device == "cpu" and result.fits
-    assert result.config.memory.precision == "fp32"
+    assert result.config.memory.precision == "auto"   # bf16 where the CPU has it, else fp32 (core/train/setup.py)
     change = next(c for c in result.changes if c.field == "memory.precision")
-    assert (change.old, change.new) == ("fp16", "fp32") and "CPU" in change.why
+    assert (change.old, change.new) == ("fp16", "auto") and "CPU" in change.why and "bf16" in change.why
     assert "CPU" in result.reason and result.config.device.use_cpu
     ram = fake_probe("cpu-only").system.ram_available_bytes
     assert result.budget_bytes == int(0.9 * ram)
@@ -112,8 +112,8 @@ def test_cpu_turns_off_cuda_only_settings() -> None:
     result = run_fit("qlora-qwen-7b-16gb", "cpu-only")
     assert result.device == "cpu"
     cfg = result.config
-    assert not cfg.memory.load_in_4bit and cfg.training.optimizer == "adamw" and cfg.memory.precision == "fp32"
-    assert not cfg.requires.bf16  # a valid config: precision fp32 without the bf16 requirement
+    assert not cfg.memory.load_in_4bit and cfg.training.optimizer == "adamw" and cfg.memory.precision == "auto"
+    assert not cfg.requires.bf16  # a valid config: the CPU may run it in fp32
     assert not result.fits and any("0.5B" in s for s in result.suggestions)
 
 
@@ -176,7 +176,7 @@ def test_model_config_can_be_given() -> None:
 
 def test_lines_tell_the_story() -> None:
     text = "\n".join(run_fit("ner-bert-crf-4gb", "cpu-only").lines())
-    assert "CPU" in text and "memory.precision: fp16 -> fp32" in text and "GiB" in text
+    assert "CPU" in text and "memory.precision: fp16 -> auto" in text and "GiB" in text
 
 
 @pytest.mark.parametrize("profile", sorted(FAKE_PROFILES))
@@ -187,7 +187,7 @@ def test_every_preset_on_every_profile_keeps_the_invariants(profile: str) -> Non
         assert_consistent(result, original)
         assert result.budget_bytes > 0 and result.estimate.peak_bytes > 0
         if profile == "cpu-only":
-            assert result.device == "cpu" and result.config.memory.precision == "fp32"
+            assert result.device == "cpu" and result.config.memory.precision in ("fp32", "auto")
 
 
 def test_fit_reads_no_network(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

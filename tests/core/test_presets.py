@@ -80,7 +80,7 @@ def test_freeze_more_layers_than_the_model_has(tmp_path):
 def test_fp16_on_cpu_is_refused():
     from core.train.setup import SessionError, choose_device
 
-    with pytest.raises(SessionError, match="precision=fp32"):
+    with pytest.raises(SessionError, match="fp16 is for CUDA GPUs.*--set precision=auto"):
         choose_device(load_preset("ner-bert-crf-4gb"))
 
 

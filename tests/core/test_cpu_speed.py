@@ -1,0 +1,192 @@
+"""CPU encoder training: bf16 where the CPU has it, dropout masks from 16-bit slices, attention dropout off SDPA's math path."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from core.train import cpu_speed
+from core.train.cpu_speed import MaskDropout, attention_forward, keep_mask, speed_up
+
+
+def test_keep_mask_is_bernoulli_in_every_slice_and_follows_the_seed():
+    p = 0.1
+    torch.manual_seed(0)
+    mask = keep_mask((1000, 1001), p)      # not a multiple of four elements
+    assert mask.shape == (1000, 1001) and mask.dtype == torch.bool
+    assert abs(mask.float().mean().item() - (1 - p)) < 0.002
+    lanes = mask.flatten()[:1_000_000].view(-1, 4).float().mean(0)   # the four 16-bit slices of each draw
+    assert torch.all((lanes - (1 - p)).abs() < 0.004), lanes
+    flat = mask.flatten().float()
+    neighbours = torch.corrcoef(torch.stack([flat[:-1], flat[1:]]))[0, 1].item()
+    assert abs(neighbours) < 0.01
+    torch.manual_seed(0)
+    assert torch.equal(keep_mask((1000, 1001), p), mask)
+    assert keep_mask((7,), 0.0).all()
+    assert abs(keep_mask((200_000,), 0.5).float().mean().item() - 0.5) < 0.005
+
+
+def test_dropout_scales_kept_elements_and_passes_gradients_through_the_mask():
+    torch.manual_seed(1)
+    x = torch.randn(300, 300, requires_grad=True)
+    layer = MaskDropout(0.25)
+    y = layer(x)
+    kept = y != 0
+    assert abs(kept.float().mean().item() - 0.75) < 0.01
+    assert torch.allclose(y[kept], x[kept] / 0.75)
+    y.sum().backward()
+    assert torch.allclose(x.grad, kept.float() / 0.75)
+    layer.eval()
+    assert torch.equal(layer(x), x)
+    assert MaskDropout(0.0)(x) is x or torch.equal(MaskDropout(0.0)(x), x)
+    assert torch.equal(cpu_speed.dropout(x, 1.0), torch.zeros_like(x))
+
+
+def _reference(q, k, v, additive, keep, p, scale):
+    scores = q @ k.transpose(-1, -2) * scale + additive
+    return ((scores.softmax(-1) * keep / (1 - p)) @ v).transpose(1, 2)
+
+
+@pytest.mark.parametrize("mask_kind", ["bool", "float", "none"])
+def test_attention_with_dropout_equals_the_eager_formula(mask_kind):
+    torch.manual_seed(2)
+    b, h, n, d, p = 3, 4, 17, 8, 0.2
+    q, k, v = (torch.randn(b, h, n, d, dtype=torch.float64, requires_grad=True) for _ in range(3))
+    attend = torch.ones(b, 1, n, n, dtype=torch.bool)
+    attend[0, :, :, 11:] = False          # padding keys of the first sequence
+    additive = torch.zeros(b, 1, n, n, dtype=torch.float64).masked_fill(~attend, torch.finfo(torch.float64).min)
+    mask = {"bool": attend, "float": additive, "none": None}[mask_kind]
+    if mask is None:
+        additive = torch.zeros_like(additive)
+    module = torch.nn.Module()
+    torch.manual_seed(3)
+    out, weights = attention_forward(module, q, k, v, mask, dropout=p)
+    torch.manual_seed(3)
+    keep = keep_mask((b, h, n, n), p)
+    ref = _reference(q, k, v, additive, keep, p, d ** -0.5)
+    assert weights is None and out.shape == (b, n, h, d)
+    assert torch.allclose(out, ref, atol=1e-10)
+    grads = torch.autograd.grad(out.sum(), (q, k, v))
+    ref_grads = torch.autograd.grad(ref.sum(), (q, k, v))
+    for g, r in zip(grads, ref_grads):
+        assert torch.allclose(g, r, atol=1e-10)
+
+
+def test_attention_without_dropout_is_transformers_sdpa():
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    torch.manual_seed(4)
+    q, k, v = (torch.randn(2, 4, 9, 8) for _ in range(3))
+    module = torch.nn.Module()
+    module.is_causal = False
+    ours, _ = attention_forward(module, q, k, v, None, dropout=0.0)
+    theirs, _ = sdpa_attention_forward(module, q, k, v, None, dropout=0.0)
+    assert torch.equal(ours, theirs)
+
+
+def _tiny_bert():
+    from transformers import BertConfig, BertModel
+
+    torch.manual_seed(5)
+    config = BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=32,
+                        max_position_embeddings=32)
+    return BertModel(config, add_pooling_layer=False)
+
+
+def test_speed_up_keeps_weights_and_eval_outputs_and_saves_a_plain_model(tmp_path):
+    from transformers import AutoModel
+
+    model = _tiny_bert()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    ids = torch.randint(0, 50, (3, 12))
+    attention = torch.ones(3, 12, dtype=torch.long)
+    attention[1, 8:] = 0
+    model.eval()
+    expected = model(input_ids=ids, attention_mask=attention).last_hidden_state
+
+    notes = speed_up(model)
+    assert notes == ["7 dropout layers and attention dropout use faster CPU masks (same rate)"]
+    assert not [m for m in model.modules() if type(m) is torch.nn.Dropout]
+    assert model.config._attn_implementation == cpu_speed.ATTENTION_NAME
+    assert model.state_dict().keys() == before.keys()
+    assert all(torch.equal(model.state_dict()[k], before[k]) for k in before)
+    assert torch.allclose(model(input_ids=ids, attention_mask=attention).last_hidden_state, expected, atol=1e-6)
+
+    model.train()
+    torch.manual_seed(6)
+    a = model(input_ids=ids, attention_mask=attention).last_hidden_state
+    torch.manual_seed(6)
+    b = model(input_ids=ids, attention_mask=attention).last_hidden_state
+    assert torch.equal(a, b) and not torch.allclose(a, expected, atol=1e-3)   # dropout is on, and seeded
+    a.sum().backward()
+    assert all(p.grad is not None for p in model.parameters() if p.requires_grad)
+
+    model.save_pretrained(tmp_path)
+    assert cpu_speed.ATTENTION_NAME not in (tmp_path / "config.json").read_text()
+    reloaded = AutoModel.from_pretrained(tmp_path).eval()
+    assert reloaded.config._attn_implementation == "sdpa"
+    assert torch.allclose(reloaded(input_ids=ids, attention_mask=attention).last_hidden_state, expected, atol=1e-6)
+
+
+def _cfg(task: str, precision: str):
+    from core.config.presets import resolve
+
+    preset = {"ner": "demo-ner", "classify": "demo", "sft": "demo-sft"}[task]
+    return resolve(preset, sets=[f"precision={precision}", "use_cpu=true"], env={}, dotenv=None).config
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_cpu_precision_auto_is_bf16_only_for_encoders_on_cpus_with_native_bf16(monkeypatch, native):
+    from core.train.setup import SessionError, choose_device
+
+    monkeypatch.setattr(cpu_speed, "cpu_bf16_supported", lambda: native)
+    assert choose_device(_cfg("ner", "auto")).precision == ("bf16" if native else "fp32")
+    assert choose_device(_cfg("classify", "auto")).precision == ("bf16" if native else "fp32")
+    assert choose_device(_cfg("sft", "auto")).precision == "fp32"
+    assert choose_device(_cfg("ner", "fp32")).precision == "fp32"
+    with pytest.raises(SessionError, match="fp16 is for CUDA GPUs.*Fix: set precision to fp32 or auto"):
+        choose_device(_cfg("ner", "fp16"))
+    with pytest.raises(SessionError, match="sft runs in fp32 on the CPU"):
+        choose_device(_cfg("sft", "bf16"))
+    if native:
+        assert choose_device(_cfg("classify", "bf16")).precision == "bf16"
+    else:
+        with pytest.raises(SessionError, match="no native bf16"):
+            choose_device(_cfg("classify", "bf16"))
+
+
+def test_cpu_bf16_support_comes_from_torchs_cpu_checks(monkeypatch):
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False, raising=False)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: True, raising=False)
+    assert cpu_speed.cpu_bf16_supported()
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False, raising=False)
+    assert not cpu_speed.cpu_bf16_supported()
+
+
+def test_a_bf16_cpu_run_trains_saves_fp32_weights_and_resumes_exactly(tmp_path, monkeypatch):
+    """bf16 autocast on the CPU (torch runs it on any x86 CPU; natively fast only with AVX512-BF16/AMX)."""
+    from core.train import session
+    from tests.conftest import Recorder, train_preset
+    from tests.core.test_training import _stop_at
+
+    monkeypatch.setattr(cpu_speed, "cpu_bf16_supported", lambda: True)
+    sets = ["precision=auto", "max_steps=12", "logging_steps=1", "eval_steps=6", "save_steps=4"]
+    full, rec = train_preset("demo-ner", tmp_path / "full", sets=sets)
+    assert full["status"] == "completed"
+    started = [e for e in rec.events if getattr(e, "message", "") and "on cpu (bf16)" in e.message]
+    assert started, "the run says it trains in bf16"
+    assert any("dropout layers" in (getattr(e, "message", "") or "") for e in rec.events)
+    from safetensors.torch import load_file
+
+    weights = load_file(str(tmp_path / "full" / "final" / "model.safetensors"))
+    assert {t.dtype for t in weights.values()} == {torch.float32}
+    assert json.loads((tmp_path / "full" / "final" / "config.json").read_text()).get("_attn_implementation") is None
+
+    control, on_event = _stop_at(5)
+    cut, _ = train_preset("demo-ner", tmp_path / "cut", sets=sets, control=control, on_event=on_event)
+    assert cut["status"] == "stopped"
+    resumed = session.resume(tmp_path / "cut", Recorder())
+    assert resumed["status"] == "completed" and resumed["global_step"] == 12
+    assert resumed["last_train_loss"] == pytest.approx(full["last_train_loss"], abs=1e-5)
+    assert resumed["last_eval"]["eval_loss"] == pytest.approx(full["last_eval"]["eval_loss"], abs=1e-5)
