@@ -24,8 +24,13 @@ def build_window():
 def main(argv: list[str] | None = None) -> int:
     from core.cli.main import main as cli_main
 
-    return cli_main(sys.argv[1:] if argv is None else argv, app_launcher=launch_app, window_builder=build_window,
+    code = cli_main(sys.argv[1:] if argv is None else argv, app_launcher=launch_app, window_builder=build_window,
                     own_process=True)
+    from core.train import lean
+
+    if lean.is_enabled():   # a `laptune train`/`resume` process: its run is saved, skip the interpreter's teardown
+        lean.leave(code)
+    return code
 
 
 if __name__ == "__main__":

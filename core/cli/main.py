@@ -445,4 +445,9 @@ def _dispatch(args: argparse.Namespace, window_builder: Any) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(own_process=True))
+    from core.train import lean
+
+    exit_code = main(own_process=True)
+    if lean.is_enabled():   # as gui/entry.py: a training process skips the interpreter's teardown
+        lean.leave(exit_code)
+    sys.exit(exit_code)

@@ -132,14 +132,14 @@ def test_fused_adamw_on_the_cpu_takes_the_same_steps_as_the_loop_version():
 def test_lean_imports_leave_out_what_the_run_does_not_use():
     from core.train import lean
 
-    assert lean.unneeded_packages(_cfg()) == ["datasets", "peft"]
+    assert lean.unneeded_packages(_cfg()) == ["datasets", "scipy", "peft"]
     lora = resolve("demo-sft", env={}, dotenv=None, sets=["lora.enabled=true"]).config
-    assert lean.unneeded_packages(lora) == ["datasets"]   # LoRA needs peft in the Trainer
+    assert lean.unneeded_packages(lora) == ["datasets", "scipy"]   # LoRA needs peft in the Trainer
     assert lean.trim(_cfg()) == []   # not enabled in this (test) process, which runs LoRA and NER alike
 
 
 _PROBE = ("import json, sys; from core.cli.main import main; rc = main(sys.argv[1:], own_process=True); "
-          "print(json.dumps({'rc': rc, **{m: m in sys.modules for m in ('peft', 'datasets', 'transformers.trainer')}}))")
+          "print(json.dumps({'rc': rc, **{m: m in sys.modules for m in ('peft', 'datasets', 'scipy', 'transformers.trainer')}}))")
 
 
 def _train_process(tmp_path, *args: str) -> dict:
@@ -160,9 +160,9 @@ def _train_process(tmp_path, *args: str) -> dict:
 def test_a_training_process_imports_neither_peft_nor_datasets_for_ner(tmp_path, tiny_models):
     seen = _train_process(tmp_path, "--preset", "demo-ner", "--model", str(tiny_models["bert"]), "--set", "max_steps=2",
                           "--set", "eval_steps=2", "--set", "save_steps=2")
-    assert seen == {"rc": 0, "peft": False, "datasets": False, "transformers.trainer": True}
+    assert seen == {"rc": 0, "peft": False, "datasets": False, "scipy": False, "transformers.trainer": True}
     log = (tmp_path / "run" / "library.log").read_text(encoding="utf-8")
-    assert "not imported for this run (not used by it): datasets, peft" in log
+    assert "not imported for this run (not used by it): datasets, scipy, peft" in log
 
 
 def test_a_lora_training_process_still_gets_peft(tmp_path):
@@ -170,3 +170,36 @@ def test_a_lora_training_process_still_gets_peft(tmp_path):
                           "--set", "eval_steps=2", "--set", "save_steps=2")
     assert seen["rc"] == 0 and seen["peft"] is True and seen["datasets"] is False
     assert list((tmp_path / "run").rglob("adapter_config.json")), "the Trainer saved the adapter as a PeftModel"
+
+
+_CONSOLE = ("import atexit, sys; atexit.register(lambda: print('exit handlers ran', flush=True)); "
+            "Torn = type('Torn', (), {'__del__': lambda self: print('torn down', flush=True)}); torn = Torn(); "
+            "from gui.entry import main; sys.argv = ['laptune', *sys.argv[1:]]; sys.exit(main())")
+
+
+@pytest.mark.parametrize("command", ["train", "presets"])
+def test_the_console_script_ends_a_training_process_without_teardown_but_with_exit_handlers(tmp_path, command):
+    """`laptune train` leaves through lean.leave (no interpreter teardown): exit handlers still run, the
+    exit code and the output arrive, the run is complete on disk; other commands exit normally."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONWARNINGS": "ignore"}
+    args = (["train", "--preset", "demo", "--set", "max_steps=2", "--set", "eval_steps=2", "--set", "save_steps=2",
+             "--out", str(tmp_path / "run")] if command == "train" else ["presets"])
+    proc = subprocess.run([sys.executable, "-c", _CONSOLE, *args], capture_output=True, text=True, timeout=300,
+                          cwd=root, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "exit handlers ran" in proc.stdout
+    assert ("torn down" in proc.stdout) is (command != "train")   # the teardown frees module globals
+    if command == "train":
+        import json
+
+        assert json.loads((tmp_path / "run" / "summary.json").read_text())["status"] == "completed"
+        assert (tmp_path / "run" / "final" / "model.safetensors").exists()
+        bad = subprocess.run([sys.executable, "-c", _CONSOLE, "train", "--preset", "demo", "--data", str(tmp_path / "none.csv"),
+                              "--out", str(tmp_path / "bad")], capture_output=True, text=True, timeout=300, cwd=root, env=env)
+        assert bad.returncode != 0 and "none.csv" in bad.stderr and "exit handlers ran" in bad.stdout
