@@ -15,6 +15,9 @@ RUN_TEMPLATES: tuple[str, ...] = (
     # session notes and the started line
     QT_TRANSLATE_NOOP("CoreText", "{n} CPU thread for torch (device.cpu_threads; default: all physical cores but one)"),
     QT_TRANSLATE_NOOP("CoreText", "{n} CPU threads for torch (device.cpu_threads; default: all physical cores but one)"),
+    QT_TRANSLATE_NOOP("CoreText", "{a} or {b} CPU threads for torch, whichever measures faster during the run (device.cpu_threads fixes the number)"),
+    QT_TRANSLATE_NOOP("CoreText", "torch uses {n} CPU thread from step {step} (measured: {times} ms per 1000 tokens)"),
+    QT_TRANSLATE_NOOP("CoreText", "torch uses {n} CPU threads from step {step} (measured: {times} ms per 1000 tokens)"),
     QT_TRANSLATE_NOOP("CoreText", "{n} classes: {labels}"),
     QT_TRANSLATE_NOOP("CoreText", "{name} from {checkpoint} on {device} ({precision}); {reason}"),
     QT_TRANSLATE_NOOP("CoreText", "{name} on {device} ({precision}); {reason}"),
@@ -142,7 +145,7 @@ RUN_TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreText", "cached blocks that differently shaped batches cannot reuse"),
     QT_TRANSLATE_NOOP("CoreText", "foreach AdamW's temporary beyond the freed activations"),
     QT_TRANSLATE_NOOP("CoreText", "no large temporaries"),
-    QT_TRANSLATE_NOOP("CoreText", "The CPU trains in fp32: {p} is counted as fp32."),
+    QT_TRANSLATE_NOOP("CoreText", "The CPU keeps fp32 weights: {p} is counted as fp32 (an upper bound for bf16 autocast)."),
     QT_TRANSLATE_NOOP("CoreText", "4-bit/8-bit loading trains on CUDA only: counted as LoRA over fp32 weights."),
     QT_TRANSLATE_NOOP("CoreText", "8-bit optimizers need CUDA: counted as AdamW."),
     QT_TRANSLATE_NOOP("CoreText", "The paged optimizer's states can move to CPU RAM under pressure; they are counted on the GPU."),

@@ -146,7 +146,7 @@ class SettingsPage(_ConfigPage):
             "training.optimizer": (self.tr("Optimizer"), self.tr("adamw keeps two fp32 states per trainable weight; 8-bit keeps two bytes; sgd none. Memory: adamw > 8-bit > adafactor > sgd.")),
             "training.eval_steps": (self.tr("Evaluate every"), self.tr("Steps between evaluations; 'auto' evaluates once per epoch.")),
             "training.save_steps": (self.tr("Save every"), self.tr("Steps between checkpoints; 'auto' saves once per epoch.")),
-            "memory.precision": (self.tr("Precision"), self.tr("fp16/bf16 halve activation memory on a GPU; the CPU trains in fp32.")),
+            "memory.precision": (self.tr("Precision"), self.tr("fp16/bf16 halve activation memory on a GPU; on the CPU, auto trains in bf16 where the CPU has it (faster), else fp32.")),
             "memory.gradient_checkpointing": (self.tr("Gradient checkpointing"), self.tr("Recompute activations in the backward pass. Memory: down 30-50 %; time: up 20-30 %.")),
             "memory.freeze_layers": (self.tr("Frozen layers"), self.tr("Freeze the embeddings and the first N layers. Memory: down (no gradients or optimizer state for them).")),
             "memory.load_in_4bit": (self.tr("4-bit weights (QLoRA)"), self.tr("NF4 weights through bitsandbytes, CUDA only. Memory: down about 4x for the weights.")),

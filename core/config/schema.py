@@ -156,8 +156,9 @@ class DeviceSection(_Section):
     gpu_id: int | None = Field(None, ge=0, description="Which GPU to train on (seed 003: GPU_ID); None: the one with the most free memory")
     use_cpu: bool = Field(False, description="Train on the CPU even when a GPU is present")
     cpu_threads: int | None = Field(
-        None, ge=1, description="torch threads for a CPU run; None: all physical cores but one (at least 1), so the "
-                                "laptop stays usable and torch never has more threads than cores (time: fewer is slower when idle)")
+        None, ge=1, description="torch threads for a CPU run; None: on up to 4 physical cores, cores - 1 or all cores, "
+                                "whichever the run measures faster now (it measures again when its steps slow down, e.g. "
+                                "beside a busy program); above 4 cores, all but one; never more threads than cores")
 
 
 class RequiresSection(_Section):

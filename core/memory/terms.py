@@ -117,7 +117,7 @@ class Plan:
         self.device: Device = s.device
         cpu = s.device == "cpu"
         if cpu and s.precision in ("fp16", "bf16"):
-            notes.append(f"The CPU trains in fp32: {s.precision} is counted as fp32.")
+            notes.append(f"The CPU keeps fp32 weights: {s.precision} is counted as fp32 (an upper bound for bf16 autocast).")
         self.mixed = not cpu and s.precision != "fp32"
         self.b = 2 if self.mixed else 4  # bytes of an activation in the compute dtype
         self.quant = None if cpu else ("4bit" if s.load_in_4bit else "8bit" if s.load_in_8bit else None)

@@ -19,6 +19,7 @@ from core.record import noise
 from core.record.disk import disk_full_message, folder_bytes, free_bytes, is_disk_full
 from core.record.events import Backoff, Control, Emit, GuardAction, Sample, Status
 from core.record.runs import EventLog, RunDir, RunError, best_checkpoint, is_rank_zero, new_run_path
+from core.train.cpu_threads import ThreadTuner, thread_candidates
 from core.train.setup import (Device, SessionError, _prepare_cuda, apply_cpu_threads, build_task, choose_device,
                               training_arguments)
 
@@ -126,6 +127,21 @@ class Session:
         elif action.action == "stop":
             self.control.stop(action.message)
 
+    def _thread_tuner(self, device: Device):
+        """A ThreadTuner for a CPU run whose thread count is not fixed (core/train/cpu_threads.py), else None."""
+        if device.kind != "cpu" or self.config.device.cpu_threads:
+            return None
+        candidates = thread_candidates()
+        if len(candidates) < 2:
+            return None
+
+        def chosen(threads: int, measured: dict[int, float]) -> None:
+            step = self._trainer.state.global_step if self._trainer is not None else 0
+            times = ", ".join(f"{n}: {t * 1e6:.0f}" for n, t in sorted(measured.items()))
+            self.log(Status(status="note", step=step, message=f"torch uses {threads} CPU thread{'s' if threads > 1 else ''} "
+                                                              f"from step {step} (measured: {times} ms per 1000 tokens)"))
+        return ThreadTuner(candidates, on_choice=chosen)
+
     def _start_sensors(self, device: Device):
         from core.machine.guard import Guard
         from core.machine.sensors import SensorLoop, load_trace
@@ -177,7 +193,8 @@ class Session:
             data_collator=bundle.collator, processing_class=bundle.tokenizer, compute_metrics=bundle.compute_metrics,
             preprocess_logits_for_metrics=bundle.preprocess_logits_for_metrics, callbacks=[events, ctrl],
             emit=self.log, head_parameters=bundle.head_parameters, head_learning_rate=cfg.training.head_learning_rate,
-            group_by_length=cfg.training.group_by_length, faults=trainer_faults, generate_sample=bundle.generate_sample)
+            group_by_length=cfg.training.group_by_length, faults=trainer_faults, generate_sample=bundle.generate_sample,
+            thread_tuner=self._thread_tuner(device))
         self._trainer = trainer
         if self._sensors is not None and not attempt.backoffs and attempt.nan_rollbacks == 0:
             self._sensors.restart_trace_clock()
@@ -249,7 +266,12 @@ class Session:
             if device.kind == "cuda":
                 _prepare_cuda(self.config, device)
             threads = apply_cpu_threads(self.config, device)
-            if threads is not None:
+            candidates = thread_candidates() if threads is not None and not self.config.device.cpu_threads else []
+            if len(candidates) > 1:
+                self.log(Status(status="note", message=f"{candidates[0]} or {candidates[-1]} CPU threads for torch, "
+                                                       "whichever measures faster during the run (device.cpu_threads "
+                                                       "fixes the number)"))
+            elif threads is not None:
                 self.log(Status(status="note", message=f"{threads} CPU thread{'s' if threads > 1 else ''} for torch "
                                                        f"(device.cpu_threads; default: all physical cores but one)"))
             sensors = self._sensors = self._start_sensors(device)   # a bad trace file fails the run with its line

@@ -69,20 +69,18 @@ def cpu_precision(cfg: RunConfig, why: str) -> str:
 
 
 def default_cpu_threads(physical: int | None = None, usable: int | None = None) -> int:
-    """All physical cores but one, never more than the CPUs this process may run on, at least 1.
+    """All physical cores but one, never more than the CPUs this process may run on, at least 1: the count a
+    CPU run starts with (on up to 4 cores the run then measures whether all cores are faster now:
+    core/train/cpu_threads.py).
 
     torch's default is every physical core; its OpenMP threads spin while they wait for each other, so
     beside any other CPU-bound program (the desktop, a browser, another run) each step waits for the
     slowest, descheduled thread. On a 2-core machine (bench/threads.py, half an epoch of a small NER run):
     two threads took 14.6 s alone and 32.6 s beside one busy program; one thread 16.9 s and 17.0 s.
     One core left free keeps the laptop responsive and the run steady (docs/benchmarks.md has the numbers)."""
-    if physical is None:
-        import psutil
+    from core.train.cpu_threads import thread_candidates
 
-        physical = psutil.cpu_count(logical=False) or os.cpu_count() or 1
-    if usable is None:
-        usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(physical, usable) - 1)
+    return thread_candidates(physical, usable)[0]
 
 
 def apply_cpu_threads(cfg: RunConfig, device: Device) -> int | None:

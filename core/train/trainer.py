@@ -11,6 +11,8 @@
 """
 from __future__ import annotations
 
+import time
+
 import gc
 import math
 import os
@@ -93,7 +95,8 @@ class SeededLengthGroupedSampler(Sampler[int]):
 class LapTuneTrainer(Trainer):
     def __init__(self, *args: Any, emit: Emit, head_parameters: Callable[[], list[torch.nn.Parameter]],
                  head_learning_rate: float | None, group_by_length: bool, faults: dict[str, int],
-                 generate_sample: Callable[[], str | None] | None = None, **kwargs: Any) -> None:
+                 generate_sample: Callable[[], str | None] | None = None, thread_tuner: Any = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.remove_callback(PrinterCallback)   # our events replace its print(logs)
         self.emit = emit
@@ -102,6 +105,7 @@ class LapTuneTrainer(Trainer):
         self._group_by_length = group_by_length
         self._faults = faults            # fault name -> step; each fires once, then is removed
         self._generate_sample = generate_sample
+        self._thread_tuner = thread_tuner  # core/train/cpu_threads.py, CPU runs without device.cpu_threads
 
     # ------------------------------------------------------------ optimizer with a head learning rate
     def create_optimizer(self, model: Any = None) -> torch.optim.Optimizer:
@@ -143,7 +147,15 @@ class LapTuneTrainer(Trainer):
         if self._fault("oom"):
             # A real torch.OutOfMemoryError, as CUDA raises it, so the back-off path is the real one.
             raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.32 GiB (simulated by LapTune)")
-        loss = super().training_step(model, inputs, num_items_in_batch)
+        tuner = self._thread_tuner
+        if tuner is None:
+            loss = super().training_step(model, inputs, num_items_in_batch)
+        else:
+            tuner.before_step()
+            started = time.perf_counter()
+            loss = super().training_step(model, inputs, num_items_in_batch)
+            ids = inputs.get("input_ids") if isinstance(inputs, dict) else None
+            tuner.after_step(time.perf_counter() - started, int(ids.numel()) if ids is not None else 1)
         if self._fault("nan"):
             loss = loss * float("nan")
         if not torch.isfinite(loss).all():

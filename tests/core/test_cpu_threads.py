@@ -1,0 +1,116 @@
+"""The CPU thread count a run measures while it goes (core/train/cpu_threads.py)."""
+from __future__ import annotations
+
+import pytest
+
+from core.train.cpu_threads import ThreadTuner, thread_candidates
+
+
+@pytest.mark.parametrize("physical, usable, want", [(1, 1, [1]), (2, 2, [1, 2]), (4, 4, [3, 4]), (4, 2, [1, 2]),
+                                                    (6, 6, [5]), (16, 4, [3]), (8, 1, [1])])
+def test_candidates_follow_the_cores_rule(physical, usable, want):
+    assert thread_candidates(physical, usable) == want
+
+
+class Machine:
+    """A fake CPU: seconds per token for each thread count, changed by the test (e.g. a busy program starts)."""
+
+    def __init__(self, per_token: dict[int, float]) -> None:
+        self.per_token = per_token
+        self.threads = None
+        self.now = 0.0
+        self.sets: list[int] = []
+        self.choices: list[tuple[int, dict[int, float]]] = []
+
+    def set_threads(self, n: int) -> None:
+        self.threads = n
+        self.sets.append(n)
+
+    def tuner(self, candidates=(1, 2), **kw) -> ThreadTuner:
+        return ThreadTuner(list(candidates), set_threads=self.set_threads, clock=lambda: self.now,
+                           on_choice=lambda n, m: self.choices.append((n, m)), **kw)
+
+    def run(self, tuner: ThreadTuner, steps: int, tokens=(500, 700)) -> list[int]:
+        used = []
+        for i in range(steps):
+            n = tuner.before_step()
+            assert n == self.threads
+            t = tokens[i % len(tokens)]
+            seconds = self.per_token[n] * t * (3.0 if n != getattr(self, "_last", n) else 1.0)   # a wake-up step is slow
+            self._last = n
+            tuner.after_step(seconds, t)
+            self.now += seconds
+            used.append(n)
+        return used
+
+
+def test_the_faster_count_wins_and_stays():
+    machine = Machine({1: 40e-6, 2: 25e-6})          # classification-sized steps on an idle 2-core machine
+    tuner = machine.tuner()
+    used = machine.run(tuner, 60)
+    assert tuner.chosen == 2 and machine.choices[0][0] == 2
+    assert machine.choices[0][1] == pytest.approx({1: 40e-6, 2: 25e-6})
+    trial = 2 * 2 * 7                                 # 2 rounds x 2 counts x (6 counted steps + 1 wake-up step)
+    assert set(used[:trial]) == {1, 2} and set(used[trial:]) == {2}
+
+
+def test_a_tie_keeps_the_smaller_count():
+    machine = Machine({1: 30e-6, 2: 29.5e-6})        # small NER steps: a second thread buys nothing
+    tuner = machine.tuner()
+    used = machine.run(tuner, 60)
+    assert tuner.chosen == 1 and set(used[30:]) == {1}
+
+
+def test_a_busy_program_makes_it_measure_again_and_drop_a_thread():
+    machine = Machine({1: 40e-6, 2: 25e-6})
+    tuner = machine.tuner()
+    machine.run(tuner, 40)
+    assert tuner.chosen == 2
+    machine.per_token = {1: 41e-6, 2: 80e-6}          # another program took a core: two threads collapse
+    used = machine.run(tuner, 60)
+    assert tuner.chosen == 1 and used[-10:] == [1] * 10
+    assert [n for n, _ in machine.choices] == [2, 1]
+
+
+def test_it_measures_again_after_recheck_seconds_and_returns_to_the_faster_count():
+    machine = Machine({1: 41e-6, 2: 80e-6})           # busy at the start
+    tuner = machine.tuner(recheck_s=5.0)
+    machine.run(tuner, 40)
+    assert tuner.chosen == 1
+    machine.per_token = {1: 40e-6, 2: 25e-6}          # the other program ended; one thread does not slow down
+    machine.run(tuner, 40)
+    assert tuner.chosen == 1                          # nothing to notice yet
+    machine.now += 10.0                               # past recheck_s
+    machine.run(tuner, 60)
+    assert tuner.chosen == 2
+
+
+def test_one_candidate_means_no_trial():
+    machine = Machine({3: 10e-6})
+    tuner = machine.tuner(candidates=(3,))
+    assert machine.run(tuner, 10) == [3] * 10 and machine.sets == [3] and not machine.choices
+
+
+@pytest.mark.parametrize("fixed", [False, True])
+def test_a_cpu_run_measures_its_thread_count_unless_it_is_fixed(tmp_path, monkeypatch, fixed):
+    import torch
+
+    from core.train import session
+    from tests.conftest import train_preset
+
+    monkeypatch.setattr(session, "thread_candidates", lambda: [1, 2])
+    before = torch.get_num_threads()
+    try:
+        sets = ["max_steps=40", "logging_steps=5", "eval_steps=40", "save_steps=40"] + (["cpu_threads=1"] if fixed else [])
+        summary, rec = train_preset("demo", tmp_path / "run", sets=sets)
+    finally:
+        torch.set_num_threads(before)
+    assert summary["status"] == "completed"
+    notes = [e.message for e in rec.of("status") if e.status == "note"]
+    measured = [n for n in notes if n.startswith("torch uses ")]
+    if fixed:
+        assert "1 CPU thread for torch (device.cpu_threads; default: all physical cores but one)" in notes
+        assert not measured
+    else:
+        assert "1 or 2 CPU threads for torch, whichever measures faster during the run (device.cpu_threads fixes the number)" in notes
+        assert len(measured) >= 1 and "ms per 1000 tokens" in measured[0] and "1: " in measured[0] and "2: " in measured[0]
