@@ -1,11 +1,12 @@
 """torch's CPU threads for a training run: each setting alone and beside a busy process, whole process timed.
 
-    .venv/bin/python bench/threads.py                      # threads 1 and 2 (and OpenMP's passive wait), alone and busy
-    .venv/bin/python bench/threads.py --threads 1 2 4 --busy 0 1 2 --epochs 0.5
+    .venv/bin/python bench/threads.py                      # threads 1 and 2, alone and busy
+    .venv/bin/python bench/threads.py --threads 0 1 2 --task classify   # 0: the default (measured during the run)
+    .venv/bin/python bench/threads.py --threads 1 2 4 --busy 0 1 2 --epochs 0.5 --passive
 
-Each sample is a fresh `laptune train --preset ner-bert-crf-4gb` process on the end-to-end NER data
-(bench/e2e_data.py: 4000 news-shaped sentences, the tiny BERT from scratch, batch 16, fp32), with
-`--set cpu_threads=N`. "busy K" starts K processes that spin on the CPU for the whole sample (what a
+Each sample is a fresh `laptune train` process on the end-to-end data of `--task` (bench/e2e_data.py:
+4000 news-shaped NER sentences or 2000 reviews, the tiny BERT from scratch, batch 16, precision auto),
+with `--set cpu_threads=N`, or with no setting for N = 0 (the default: the run measures 1 or 2 threads). "busy K" starts K processes that spin on the CPU for the whole sample (what a
 browser, a compile or a second run does to a laptop), and stops them afterwards. `--passive` adds
 samples with OMP_WAIT_POLICY=PASSIVE (OpenMP threads sleep instead of spinning while they wait).
 Samples are interleaved over the settings, `--repeat` times. Prints a JSON line per sample and a table
@@ -28,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.e2e_data import make_ner  # noqa: E402
+from bench.e2e_data import make_cls, make_ner  # noqa: E402
 from bench.end_to_end import ours_cmd  # noqa: E402
 
 
@@ -36,9 +37,10 @@ def spin_processes(n: int) -> list[subprocess.Popen]:
     return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
 
 
-def sample(paths: dict[str, str], work: Path, threads: int, busy: int, passive: bool, epochs: float) -> dict:
+def sample(paths: dict[str, str], work: Path, threads: int, busy: int, passive: bool, epochs: float,
+           task: str = "ner") -> dict:
     out = work / f"run-{time.time_ns()}"
-    cmd = ours_cmd("ner", paths, out, 42, epochs, [f"cpu_threads={threads}"])
+    cmd = ours_cmd(task, paths, out, 42, epochs, [f"cpu_threads={threads}"] if threads else [])
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     env.pop("OMP_WAIT_POLICY", None)
     if passive:
@@ -65,7 +67,8 @@ def sample(paths: dict[str, str], work: Path, threads: int, busy: int, passive: 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="0: no setting (the measured default)")
+    ap.add_argument("--task", choices=["ner", "classify"], default="ner")
     ap.add_argument("--busy", type=int, nargs="+", default=[0, 1])
     ap.add_argument("--passive", action="store_true", help="also run each multi-thread setting with OMP_WAIT_POLICY=PASSIVE")
     ap.add_argument("--epochs", type=float, default=0.5)
@@ -78,10 +81,11 @@ def main() -> None:
         settings += [(t, b, True) for b in args.busy for t in args.threads if t > 1]
     rows = []
     try:
-        paths = make_ner(work / "ner", args.sentences, args.sentences // 4)
+        paths = (make_ner(work / "ner", args.sentences, args.sentences // 4) if args.task == "ner"
+                 else make_cls(work / "cls", args.sentences // 2, args.sentences // 8))
         for _ in range(args.repeat):
             for threads, busy, passive in settings:
-                r = sample(paths, work, threads, busy, passive, args.epochs)
+                r = sample(paths, work, threads, busy, passive, args.epochs, args.task)
                 print(json.dumps(r), flush=True)
                 rows.append(r)
     finally:
@@ -91,7 +95,7 @@ def main() -> None:
     for threads, busy, passive in settings:
         mine = [r for r in rows if (r["threads"], r["busy"], r["passive"]) == (threads, busy, passive)]
         walls, cpus = [r["wall_s"] for r in mine], [r["cpu_s"] for r in mine]
-        print(f"| {busy} | {threads} | {'passive' if passive else 'default'} | "
+        print(f"| {busy} | {threads or 'default (measured)'} | {'passive' if passive else 'default'} | "
               f"{statistics.mean(walls):.1f} ({', '.join(f'{w:.1f}' for w in walls)}) | {statistics.mean(cpus):.1f} |")
 
 

@@ -5,7 +5,8 @@ threads make a classification step at ~160 tokens 1.6x faster, a NER step at ~40
 (the matrices are too small to split), and beside one busy program two threads are twice as slow
 (OpenMP's threads spin waiting for a partner that is descheduled). torch has no adaptive setting, so
 `ThreadTuner` tries the candidate counts on the run's own steps, a few steps each, keeps the fastest
-(the smaller count on a tie: it leaves the desktop a core), and tries again when its steps slow down
+(the smaller count unless the larger saves at least 10 % of a step: a second thread doubles the CPU time
+and the heat, and takes the desktop's core), and tries again when its steps slow down
 (another program started) or every `recheck_s` seconds (one may have stopped). Times are per token of
 the step's batch, so length-grouped batches of different lengths compare.
 
@@ -46,15 +47,16 @@ def thread_candidates(physical: int | None = None, usable: int | None = None) ->
 class ThreadTuner:
     """Chooses among `candidates` thread counts by timing the run's own training steps.
 
-    `before_step()` sets the count for the next step; `after_step(seconds, tokens)` records it. A trial
-    runs each candidate for `block` steps, `rounds` times in turn (the first step after a switch is not
-    counted: the thread pool wakes up); the fastest median time per token wins, the smaller count when
-    they are within `tie`. After the trial the chosen count stays until the median of its last `block`
+    `before_step()` sets the count for the next step; `after_step(seconds, tokens)` records it. The first
+    `warmup` steps of the run are not measured. A trial runs each candidate for `block` steps, `rounds`
+    times, in an A B B A order so a drift of the step times does not favour either (the first step after
+    a switch is not counted: the thread pool wakes up); the fastest median time per token wins, the
+    smaller count when they are within `tie`. After the trial the chosen count stays until the median of its last `block`
     steps is `slower` times the trial's, or `recheck_s` seconds have passed: then a new trial."""
 
     def __init__(self, candidates: list[int], *, set_threads: Callable[[int], None] | None = None,
                  on_choice: Callable[[int, dict[int, float]], None] | None = None, block: int = 6, rounds: int = 2,
-                 tie: float = 0.05, slower: float = 1.4, recheck_s: float = 120.0,
+                 tie: float = 0.10, slower: float = 1.4, recheck_s: float = 120.0, warmup: int = 3,
                  clock: Callable[[], float] = time.monotonic) -> None:
         if not candidates:
             raise ValueError("no thread counts to choose from")
@@ -71,11 +73,12 @@ class ThreadTuner:
         self._recent: list[float] = []
         self._skip = False
         self._chosen_at = 0.0
+        self._warmup = warmup
         self._start_trial()
 
     # ------------------------------------------------------------------ the step hooks
     def before_step(self) -> int:
-        want = self._plan[0] if self._plan else self.chosen
+        want = self.candidates[0] if self._warmup else self._plan[0] if self._plan else self.chosen
         assert want is not None
         if want != self.current:
             self._set(want)
@@ -84,6 +87,10 @@ class ThreadTuner:
         return want
 
     def after_step(self, seconds: float, tokens: int) -> None:
+        if self._warmup:
+            self._warmup -= 1
+            self._skip = False
+            return
         if self._skip:
             self._skip = False
             return
@@ -110,7 +117,8 @@ class ThreadTuner:
             self._chosen_at = self._clock()
             return
         # Each count for `block` counted steps at a time (after_step skips the first step after a switch).
-        self._plan = [c for _ in range(self.rounds) for c in self.candidates for _ in range(self.block)]
+        order = [self.candidates if r % 2 == 0 else self.candidates[::-1] for r in range(self.rounds)]
+        self._plan = [c for counts in order for c in counts for _ in range(self.block)]
 
     def _finish_trial(self) -> None:
         self.measured = {c: statistics.median(v) for c, v in self._samples.items() if v}
