@@ -5,8 +5,8 @@ threads make a classification step at ~160 tokens 1.6x faster, a NER step at ~40
 (the matrices are too small to split), and beside one busy program two threads are twice as slow
 (OpenMP's threads spin waiting for a partner that is descheduled). torch has no adaptive setting, so
 `ThreadTuner` tries the candidate counts on the run's own steps, a few steps each, keeps the fastest
-(the smaller count unless the larger saves at least 10 % of a step: a second thread doubles the CPU time
-and the heat, and takes the desktop's core), and tries again when its steps slow down
+(the smaller count when they measure within 3 %: a second thread doubles the CPU time and the heat),
+and tries again when its steps slow down
 (another program started) or every `recheck_s` seconds (one may have stopped). Times are per token of
 the step's batch, so length-grouped batches of different lengths compare.
 
@@ -47,23 +47,29 @@ def thread_candidates(physical: int | None = None, usable: int | None = None) ->
 class ThreadTuner:
     """Chooses among `candidates` thread counts by timing the run's own training steps.
 
-    `before_step()` sets the count for the next step; `after_step(seconds, tokens)` records it. The first
-    `warmup` steps of the run are not measured. A trial runs each candidate for `block` steps, `rounds`
-    times, in an A B B A order so a drift of the step times does not favour either (the first step after
-    a switch is not counted: the thread pool wakes up); the fastest median time per token wins, the
-    smaller count when they are within `tie`. After the trial the chosen count stays until the median of its last `block`
-    steps is `slower` times the trial's, or `recheck_s` seconds have passed: then a new trial."""
+    `step(tokens)` is called as each training step starts: it closes the previous step's time (from one
+    start to the next: forward, backward, optimizer, data loading, what the user waits for) and sets the
+    count for the new step. The first `warmup` steps of the run are not measured. A trial runs each
+    candidate for `block` steps, `rounds` times, in an A B B A order so a drift of the step times does not
+    favour either (the first step after a switch is not counted: the thread pool wakes up); the fastest
+    median time per token wins, the smaller count when they are within `tie` (measurement noise). A step
+    that took longer than `outlier` times the block's median (an evaluation or a checkpoint ran between two
+    steps) does not count. After the trial the chosen count stays until the median of its last `window`
+    steps is `slower` times the trial's (another program took a core: two threads beside it are 2x slower;
+    batches of other lengths and the machine's own drift stay under 1.5x), or `recheck_s` seconds have
+    passed: then a new trial."""
 
     def __init__(self, candidates: list[int], *, set_threads: Callable[[int], None] | None = None,
                  on_choice: Callable[[int, dict[int, float]], None] | None = None, block: int = 6, rounds: int = 2,
-                 tie: float = 0.10, slower: float = 1.4, recheck_s: float = 120.0, warmup: int = 3,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 tie: float = 0.03, slower: float = 1.5, window: int = 18, recheck_s: float = 120.0, warmup: int = 3,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
         if not candidates:
             raise ValueError("no thread counts to choose from")
         self.candidates = sorted(set(candidates))
         self._set = set_threads or _torch_set_threads
         self._on_choice = on_choice
         self.block, self.rounds, self.tie, self.slower, self.recheck_s = block, rounds, tie, slower, recheck_s
+        self.window = window
         self._clock = clock
         self.current: int | None = None
         self.chosen: int | None = None
@@ -71,38 +77,43 @@ class ThreadTuner:
         self._plan: list[int] = []
         self._samples: dict[int, list[float]] = {}
         self._recent: list[float] = []
-        self._skip = False
+        self._pending: tuple[int, float, int, bool] | None = None   # count, start, tokens, counted
         self._chosen_at = 0.0
         self._warmup = warmup
+        self._in_trial = False
         self._start_trial()
 
-    # ------------------------------------------------------------------ the step hooks
-    def before_step(self) -> int:
-        want = self.candidates[0] if self._warmup else self._plan[0] if self._plan else self.chosen
+    def step(self, tokens: int) -> int:
+        """A training step of `tokens` tokens starts now: returns (and sets) its thread count."""
+        now = self._clock()
+        if self._pending is not None:
+            count, start, done_tokens, counted = self._pending
+            if counted:
+                self._record(count, (now - start) / max(1, done_tokens))
+        if self._warmup:
+            self._warmup -= 1
+            want, counted = self.candidates[0], False
+        else:
+            want = self._plan[0] if self._plan else self.chosen
+            counted = want == self.current   # the first step after a switch pays the pool's wake-up
+            if self._plan and counted:
+                self._plan.pop(0)
         assert want is not None
         if want != self.current:
             self._set(want)
             self.current = want
-            self._skip = True   # the first step on a new count pays the pool's wake-up
+        self._pending = (want, self._clock(), tokens, counted)
         return want
 
-    def after_step(self, seconds: float, tokens: int) -> None:
-        if self._warmup:
-            self._warmup -= 1
-            self._skip = False
-            return
-        if self._skip:
-            self._skip = False
-            return
-        per_token = seconds / max(1, tokens)
-        if self._plan:
-            count = self._plan.pop(0)
+    # ------------------------------------------------------------------ measurements
+    def _record(self, count: int, per_token: float) -> None:
+        if self._in_trial:
             self._samples.setdefault(count, []).append(per_token)
             if not self._plan:
                 self._finish_trial()
             return
-        self._recent = (self._recent + [per_token])[-self.block:]
-        slowed = (len(self._recent) == self.block and self.chosen in self.measured
+        self._recent = (self._recent + [per_token])[-self.window:]
+        slowed = (len(self._recent) == self.window and self.chosen in self.measured
                   and statistics.median(self._recent) > self.slower * self.measured[self.chosen])
         if slowed or self._clock() - self._chosen_at > self.recheck_s:
             self._start_trial()
@@ -112,16 +123,17 @@ class ThreadTuner:
         self._samples = {}
         self._recent = []
         if len(self.candidates) == 1:
-            self._plan = []
+            self._plan, self._in_trial = [], False
             self.chosen = self.candidates[0]
             self._chosen_at = self._clock()
             return
-        # Each count for `block` counted steps at a time (after_step skips the first step after a switch).
         order = [self.candidates if r % 2 == 0 else self.candidates[::-1] for r in range(self.rounds)]
         self._plan = [c for counts in order for c in counts for _ in range(self.block)]
+        self._in_trial = True
 
     def _finish_trial(self) -> None:
-        self.measured = {c: statistics.median(v) for c, v in self._samples.items() if v}
+        self._in_trial = False
+        self.measured = {c: _robust_median(v) for c, v in self._samples.items() if v}
         best = min(self.measured.values())
         choice = min(c for c, t in self.measured.items() if t <= best * (1 + self.tie))
         changed = choice != self.chosen
@@ -129,6 +141,13 @@ class ThreadTuner:
         self._chosen_at = self._clock()
         if changed and self._on_choice is not None:
             self._on_choice(choice, dict(self.measured))
+
+
+def _robust_median(values: list[float], outlier: float = 3.0) -> float:
+    """The median of `values` without those over `outlier` x the median (an evaluation between two steps)."""
+    mid = statistics.median(values)
+    kept = [v for v in values if v <= outlier * mid]
+    return statistics.median(kept) if kept else mid
 
 
 def _torch_set_threads(n: int) -> None:

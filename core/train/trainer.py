@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import time
 
 import gc
 import math
@@ -147,15 +146,10 @@ class LapTuneTrainer(Trainer):
         if self._fault("oom"):
             # A real torch.OutOfMemoryError, as CUDA raises it, so the back-off path is the real one.
             raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.32 GiB (simulated by LapTune)")
-        tuner = self._thread_tuner
-        if tuner is None:
-            loss = super().training_step(model, inputs, num_items_in_batch)
-        else:
-            tuner.before_step()
-            started = time.perf_counter()
-            loss = super().training_step(model, inputs, num_items_in_batch)
+        if self._thread_tuner is not None:   # times whole steps, start to start, and sets this one's threads
             ids = inputs.get("input_ids") if isinstance(inputs, dict) else None
-            tuner.after_step(time.perf_counter() - started, int(ids.numel()) if ids is not None else 1)
+            self._thread_tuner.step(int(ids.numel()) if ids is not None else 1)
+        loss = super().training_step(model, inputs, num_items_in_batch)
         if self._fault("nan"):
             loss = loss * float("nan")
         if not torch.isfinite(loss).all():

@@ -13,7 +13,8 @@ def test_candidates_follow_the_cores_rule(physical, usable, want):
 
 
 class Machine:
-    """A fake CPU: seconds per token for each thread count, changed by the test (e.g. a busy program starts)."""
+    """A fake CPU: seconds per token for each thread count, changed by the test (e.g. a busy program starts);
+    the tuner's clock advances by each step's time."""
 
     def __init__(self, per_token: dict[int, float]) -> None:
         self.per_token = per_token
@@ -30,16 +31,16 @@ class Machine:
         return ThreadTuner(list(candidates), set_threads=self.set_threads, clock=lambda: self.now,
                            on_choice=lambda n, m: self.choices.append((n, m)), **kw)
 
-    def run(self, tuner: ThreadTuner, steps: int, tokens=(500, 700)) -> list[int]:
+    def run(self, tuner: ThreadTuner, steps: int, tokens=(500, 700), pause_every: int = 0) -> list[int]:
         used = []
         for i in range(steps):
-            n = tuner.before_step()
-            assert n == self.threads
             t = tokens[i % len(tokens)]
-            seconds = self.per_token[n] * t * (3.0 if n != getattr(self, "_last", n) else 1.0)   # a wake-up step is slow
-            self._last = n
-            tuner.after_step(seconds, t)
-            self.now += seconds
+            n = tuner.step(t)
+            assert n == self.threads
+            woke = used and used[-1] != n
+            self.now += self.per_token[n] * t * (3.0 if woke else 1.0)   # a wake-up step is slow
+            if pause_every and i % pause_every == pause_every - 1:
+                self.now += 5.0                                            # an evaluation between two steps
             used.append(n)
         return used
 
@@ -53,14 +54,21 @@ def test_the_faster_count_wins_and_stays():
     # 3 warm-up steps at 1 thread, then 1 2 2 1: 6 counted steps a block, one uncounted wake-up step per switch
     assert used[:3] == [1, 1, 1]
     assert used[3:3 + 6 + 13 + 7] == [1] * 6 + [2] * 13 + [1] * 7
-    assert set(used[29:]) == {2}
+    assert set(used[30:]) == {2}
 
 
 def test_a_tie_keeps_the_smaller_count():
-    machine = Machine({1: 30e-6, 2: 28e-6})          # small NER steps: a second thread buys less than 10 %
+    machine = Machine({1: 30e-6, 2: 29.5e-6})        # small NER steps: a second thread buys nothing
     tuner = machine.tuner()
     used = machine.run(tuner, 60)
     assert tuner.chosen == 1 and set(used[30:]) == {1}
+
+
+def test_evaluations_between_steps_do_not_decide():
+    machine = Machine({1: 40e-6, 2: 25e-6})
+    tuner = machine.tuner()
+    machine.run(tuner, 60, pause_every=5)             # a 5 s pause after every fifth step, whatever its count
+    assert tuner.chosen == 2 and machine.choices[0][1] == pytest.approx({1: 40e-6, 2: 25e-6})
 
 
 def test_a_busy_program_makes_it_measure_again_and_drop_a_thread():
