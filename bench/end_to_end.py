@@ -7,8 +7,9 @@ Each sample is a fresh process, timed from its start to its exit, on both sides:
 
 - ours: `laptune train --preset ner-bert-crf-4gb` (or `cls-cpu` with the MLP head over mean pooling)
   with the overrides of the issue's measurement (the tiny BERT below from scratch, batch 16 x 1, 3
-  epochs, lr 5e-4, CRF lr 5e-2 / classification head lr 5e-3, fp32, CPU); the metric is the final
-  model's evaluation (summary.json's last_eval);
+  epochs, lr 5e-4, CRF lr 5e-2 / classification head lr 5e-3, CPU) and LapTune's own precision
+  default (auto: bf16 on a CPU with native bf16, else fp32; `--ours-fp32` adds a side in fp32); the
+  metric is the final model's evaluation (summary.json's last_eval);
 - seeds: bench/seed_style.py, the same model and hyper-parameters the seed scripts' way (fixed
   padding to max_length, random batches, pytorch-crf over all positions, HF Trainer, one evaluation
   at the end).
@@ -21,7 +22,7 @@ Sides run interleaved (ours, seeds, seeds, ours, ...) so a change in machine loa
 untimed warm-up of each side first writes the bytecode caches (an installed app and an installed
 script both start from cached bytecode). `--script-threads` sets torch's threads in the script
 adds runs of the script at N threads; the script's plain runs keep torch's default (all physical
-cores), as the scripts run. Ours uses its own default (device.cpu_threads). Each run's wall time and
+cores), as the scripts run. Ours uses its own default (device.cpu_threads unset: measured during the run). Each run's wall time and
 CPU time (user + system of the child process) are recorded: on a machine shared with other CPU-bound
 processes the CPU time is the steadier figure. Prints a JSON line per run and a table of mean +- sd.
 """
