@@ -77,7 +77,8 @@ def default_cpu_threads(physical: int | None = None, usable: int | None = None) 
     beside any other CPU-bound program (the desktop, a browser, another run) each step waits for the
     slowest, descheduled thread. On a 2-core machine (bench/threads.py, half an epoch of a small NER run):
     two threads took 14.6 s alone and 32.6 s beside one busy program; one thread 16.9 s and 17.0 s.
-    One core left free keeps the laptop responsive and the run steady (docs/benchmarks.md has the numbers)."""
+    So a run starts with one core left free, and uses the last one only where its own steps show that it
+    helps now (docs/benchmarks.md has the numbers)."""
     from core.train.cpu_threads import thread_candidates
 
     return thread_candidates(physical, usable)[0]
