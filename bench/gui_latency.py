@@ -8,7 +8,7 @@ then a run through the real bridge (RunController, worker QThread) whose job emi
 the GIL). Before a --real run the app's background preload of torch & co. (gui/qt_preload.py) runs and is
 measured on its own line; --no-preload leaves the imports to the run's worker thread, as before.
 With --download MB the wizard's Download now panel fetches an MB-sized model from a local hub instead of a run.
-Run: QT_QPA_PLATFORM=offscreen python bench/gui_latency.py [--seconds 10] [--real [--steps 80] [--trace F] | --idle | --download MB] [--no-preload]
+Run: QT_QPA_PLATFORM=offscreen python bench/gui_latency.py [--seconds 10] [--real [--steps 80] [--trace F] [--cpu-threads N] | --idle | --download MB] [--no-preload]
 """
 from __future__ import annotations
 
@@ -147,6 +147,8 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=80, help="training steps of the --real run")
     parser.add_argument("--trace", help="with --real: replay this sensor trace (e.g. tests/fixtures/traces/hot_gpu_fast.jsonl: "
                         "the guard pauses and resumes the run)")
+    parser.add_argument("--cpu-threads", type=int, default=None,
+                        help="with --real: fix torch's threads (default: the run measures them), e.g. 2 on 2 cores")
     parser.add_argument("--idle", action="store_true", help="no run: the event loop's lateness with the full plots idle")
     parser.add_argument("--download", type=int, metavar="MB",
                         help="no run: the wizard's Download now of an MB-sized model from a local hub (tests/hubserver.py)")
@@ -225,7 +227,8 @@ def main() -> int:
         from gui.qt_wizard import PresetWizard
 
         wizard = PresetWizard(window.fixed_hw, window, initial_preset="demo", sensor_trace=args.trace,
-                              extra_overrides={"training.max_steps": args.steps, "training.logging_steps": 1, "training.eval_steps": 20})
+                              extra_overrides={"training.max_steps": args.steps, "training.logging_steps": 1, "training.eval_steps": 20,
+                                               **({"device.cpu_threads": args.cpu_threads} if args.cpu_threads else {})})
         plan = wizard.make_plan()
         wizard.deleteLater()
         window.set_state("starting")
