@@ -10,7 +10,7 @@ and tries again when its steps slow down
 (another program started) or every `recheck_s` seconds (one may have stopped). Times are per token of
 the step's batch, so length-grouped batches of different lengths compare.
 
-`thread_candidates` keeps the issue's rule for larger machines: above 4 physical cores, all but one,
+`thread_candidates` keeps a fixed rule for larger machines: above 4 physical cores, all but one,
 fixed; on up to 4 cores, cores - 1 or all cores, whichever measures faster now; never more threads than
 the CPUs this process may use. `device.cpu_threads` fixes the count and turns the tuner off.
 """
@@ -42,6 +42,30 @@ def thread_candidates(physical: int | None = None, usable: int | None = None) ->
     if physical > FIXED_ABOVE_CORES:
         return [max(1, n - 1)]
     return sorted({max(1, n - 1), n})
+
+
+def measured_candidates(fixed: int | None) -> list[int]:
+    """The counts a CPU run measures between: [] when device.cpu_threads fixes it or one count is all there is."""
+    if fixed:
+        return []
+    candidates = thread_candidates()
+    return candidates if len(candidates) > 1 else []
+
+
+def start_note(threads: int, candidates: list[int]) -> str:
+    """The run's note on its thread count as it starts (`candidates` from measured_candidates)."""
+    if candidates:
+        return (f"{candidates[0]} or {candidates[-1]} CPU threads for torch, whichever measures faster during the run "
+                "(device.cpu_threads fixes the number)")
+    return (f"{threads} CPU thread{'s' if threads > 1 else ''} for torch "
+            "(device.cpu_threads; default: all physical cores but one)")
+
+
+def choice_note(threads: int, step: int, measured: dict[int, float]) -> str:
+    """The run's note when the tuner picks a count: its times in ms per 1000 tokens."""
+    times = ", ".join(f"{n}: {t * 1e6:.0f}" for n, t in sorted(measured.items()))
+    return (f"torch uses {threads} CPU thread{'s' if threads > 1 else ''} from step {step} "
+            f"(measured: {times} ms per 1000 tokens)")
 
 
 class ThreadTuner:

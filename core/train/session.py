@@ -19,7 +19,7 @@ from core.record import noise
 from core.record.disk import disk_full_message, folder_bytes, free_bytes, is_disk_full
 from core.record.events import Backoff, Control, Emit, GuardAction, Sample, Status
 from core.record.runs import EventLog, RunDir, RunError, best_checkpoint, is_rank_zero, new_run_path
-from core.train.cpu_threads import ThreadTuner, thread_candidates
+from core.train.cpu_threads import ThreadTuner, choice_note, measured_candidates, start_note
 from core.train.setup import (Device, SessionError, _prepare_cuda, apply_cpu_threads, build_task, choose_device,
                               training_arguments)
 
@@ -129,17 +129,13 @@ class Session:
 
     def _thread_tuner(self, device: Device):
         """A ThreadTuner for a CPU run whose thread count is not fixed (core/train/cpu_threads.py), else None."""
-        if device.kind != "cpu" or self.config.device.cpu_threads:
-            return None
-        candidates = thread_candidates()
-        if len(candidates) < 2:
+        candidates = measured_candidates(self.config.device.cpu_threads) if device.kind == "cpu" else []
+        if not candidates:
             return None
 
         def chosen(threads: int, measured: dict[int, float]) -> None:
             step = self._trainer.state.global_step if self._trainer is not None else 0
-            times = ", ".join(f"{n}: {t * 1e6:.0f}" for n, t in sorted(measured.items()))
-            self.log(Status(status="note", step=step, message=f"torch uses {threads} CPU thread{'s' if threads > 1 else ''} "
-                                                              f"from step {step} (measured: {times} ms per 1000 tokens)"))
+            self.log(Status(status="note", step=step, message=choice_note(threads, step, measured)))
         return ThreadTuner(candidates, on_choice=chosen)
 
     def _start_sensors(self, device: Device):
@@ -266,14 +262,9 @@ class Session:
             if device.kind == "cuda":
                 _prepare_cuda(self.config, device)
             threads = apply_cpu_threads(self.config, device)
-            candidates = thread_candidates() if threads is not None and not self.config.device.cpu_threads else []
-            if len(candidates) > 1:
-                self.log(Status(status="note", message=f"{candidates[0]} or {candidates[-1]} CPU threads for torch, "
-                                                       "whichever measures faster during the run (device.cpu_threads "
-                                                       "fixes the number)"))
-            elif threads is not None:
-                self.log(Status(status="note", message=f"{threads} CPU thread{'s' if threads > 1 else ''} for torch "
-                                                       f"(device.cpu_threads; default: all physical cores but one)"))
+            if threads is not None:
+                candidates = measured_candidates(self.config.device.cpu_threads)
+                self.log(Status(status="note", message=start_note(threads, candidates)))
             sensors = self._sensors = self._start_sensors(device)   # a bad trace file fails the run with its line
             attempt.config = self._fetch_model(attempt.config)
             while True:

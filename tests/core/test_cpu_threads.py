@@ -108,7 +108,9 @@ def test_a_cpu_run_measures_its_thread_count_unless_it_is_fixed(tmp_path, monkey
     from core.train import session
     from tests.conftest import train_preset
 
-    monkeypatch.setattr(session, "thread_candidates", lambda: [1, 2])
+    from core.train import cpu_threads
+
+    monkeypatch.setattr(cpu_threads, "thread_candidates", lambda physical=None, usable=None: [1, 2])
     before = torch.get_num_threads()
     try:
         sets = ["max_steps=40", "logging_steps=5", "eval_steps=40", "save_steps=40"] + (["cpu_threads=1"] if fixed else [])
