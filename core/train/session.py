@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import traceback
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,7 @@ class Session:
         import transformers
 
         from core.train.callbacks import ControlCallback, EventCallback
+        from core.train.cpu_speed import freed_memory_kept
         from core.train.trainer import LapTuneTrainer, free_memory
 
         cfg = attempt.config
@@ -195,7 +197,8 @@ class Session:
         if self._sensors is not None and not attempt.backoffs and attempt.nan_rollbacks == 0:
             self._sensors.restart_trace_clock()
         try:
-            trainer.train(resume_from_checkpoint=attempt.resume_from)
+            with freed_memory_kept() if device.kind == "cpu" else nullcontext():
+                trainer.train(resume_from_checkpoint=attempt.resume_from)
         finally:
             self.paused_seconds += ctrl.paused_seconds
         return trainer, bundle, events, ctrl

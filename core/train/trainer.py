@@ -156,6 +156,17 @@ class LapTuneTrainer(Trainer):
             raise NonFiniteLoss(self.state.global_step + 1, float(loss.detach().float().mean()))
         return loss
 
+    def _clip_grad_norm(self, model: Any) -> Any:
+        # torch's clip_grad_norm_ loops over the parameters in Python on the CPU (no foreach path there):
+        # the same clipping with foreach kernels for a single-process CPU run (core/train/cpu_speed.py).
+        grads = [p.grad for p in model.parameters() if p.grad is not None]
+        if (self.args.world_size > 1 or getattr(self.accelerator, "scaler", None) is not None or not grads
+                or any(g.device.type != "cpu" or g.is_sparse for g in grads)):
+            return super()._clip_grad_norm(model)
+        from core.train.cpu_speed import clip_grad_norm_cpu
+
+        return clip_grad_norm_cpu(grads, self.args.max_grad_norm)
+
     # ------------------------------------------------------------ evaluation with its own back-off
     def evaluate(self, eval_dataset: Any = None, ignore_keys: Any = None, metric_key_prefix: str = "eval") -> dict[str, float]:
         while True:

@@ -73,6 +73,23 @@ def test_attention_with_dropout_equals_the_eager_formula(mask_kind):
         assert torch.allclose(g, r, atol=1e-10)
 
 
+def test_attention_in_bf16_takes_its_softmax_in_fp32():
+    torch.manual_seed(7)
+    b, h, n, d, p = 2, 4, 23, 16, 0.1
+    q, k, v = (torch.randn(b, h, n, d, dtype=torch.float64) for _ in range(3))
+    attend = torch.ones(b, 1, n, n, dtype=torch.bool)
+    attend[1, :, :, 15:] = False
+    additive = torch.zeros(b, 1, n, n, dtype=torch.float64).masked_fill(~attend, torch.finfo(torch.float64).min)
+    torch.manual_seed(8)
+    out, _ = attention_forward(torch.nn.Module(), q.bfloat16(), k.bfloat16(), v.bfloat16(), attend, dropout=p)
+    torch.manual_seed(8)
+    keep = keep_mask((b, h, n, n), p)
+    ref = _reference(q.bfloat16().double(), k.bfloat16().double(), v.bfloat16().double(), additive, keep, p, d ** -0.5)
+    assert out.dtype == torch.bfloat16
+    # bf16 products and one rounding of the probabilities: within bf16's resolution of the exact result
+    torch.testing.assert_close(out.double(), ref, atol=3e-2, rtol=2e-2)
+
+
 def test_attention_without_dropout_is_transformers_sdpa():
     from transformers.integrations.sdpa_attention import sdpa_attention_forward
 
@@ -190,3 +207,84 @@ def test_a_bf16_cpu_run_trains_saves_fp32_weights_and_resumes_exactly(tmp_path, 
     assert resumed["status"] == "completed" and resumed["global_step"] == 12
     assert resumed["last_train_loss"] == pytest.approx(full["last_train_loss"], abs=1e-5)
     assert resumed["last_eval"]["eval_loss"] == pytest.approx(full["last_eval"]["eval_loss"], abs=1e-5)
+
+
+def _faults_per_round(rounds: int = 20) -> float:
+    import resource
+
+    sizes = [3 << 20, 5 << 20, 2 << 20]     # a step's worth of activations of a few sizes, freed each round
+    for _ in range(3):
+        [torch.ones(n // 4) for n in sizes]
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(rounds):
+        kept = [torch.ones(n // 4) for n in sizes]
+        del kept
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / rounds
+
+
+@pytest.mark.skipif(cpu_speed._glibc() is None, reason="glibc's malloc only (Linux); other allocators keep freed memory")
+def test_freed_memory_kept_stops_page_faults_for_repeated_steps_and_restores_glibc():
+    pages = sum([3 << 20, 5 << 20, 2 << 20]) // 4096
+    with cpu_speed.freed_memory_kept() as applied:
+        assert applied
+        inside = _faults_per_round()
+    # Each round writes 2560 pages; kept memory is written without faulting them in again.
+    assert inside < pages * 0.05, (inside, pages)
+    after = _faults_per_round()   # glibc's settings after the run still reuse blocks of a step's size
+    assert after < pages * 0.05, (after, pages)
+    calls = []
+
+    class FakeLibc:
+        def mallopt(self, param, value):
+            calls.append((param, value))
+            return 1
+
+        def malloc_trim(self, pad):
+            calls.append(("trim", pad))
+            return 1
+
+    import unittest.mock
+    with unittest.mock.patch.object(cpu_speed, "_glibc", return_value=FakeLibc()):
+        with pytest.raises(RuntimeError):
+            with cpu_speed.freed_memory_kept():
+                raise RuntimeError("a run that fails")
+    assert calls == [(-3, 32 << 20), (-1, 1 << 30), (-1, 64 << 20), ("trim", 0)]
+
+
+def test_freed_memory_kept_does_nothing_without_glibc(monkeypatch):
+    monkeypatch.setattr(cpu_speed, "_glibc", lambda: None)
+    with cpu_speed.freed_memory_kept() as applied:
+        assert applied is False
+
+
+@pytest.mark.parametrize("max_norm", [0.5, 1e6])   # clipped, and left as it is
+def test_clip_grad_norm_cpu_equals_torchs(max_norm):
+    torch.manual_seed(9)
+    shapes = [(128, 64), (64,), (7, 7), (1,), (300,)]
+    grads = [torch.randn(s) * 3 for s in shapes]
+    mine, theirs = [g.clone() for g in grads], [torch.nn.Parameter(torch.zeros(s)) for s in shapes]
+    for p, g in zip(theirs, grads):
+        p.grad = g.clone()
+    want = torch.nn.utils.clip_grad_norm_(theirs, max_norm)
+    got = cpu_speed.clip_grad_norm_cpu(mine, max_norm)
+    torch.testing.assert_close(got, want, rtol=1e-6, atol=0)
+    for g, p in zip(mine, theirs):
+        torch.testing.assert_close(g, p.grad, rtol=1e-6, atol=1e-7)
+
+
+def test_trainer_clips_cpu_gradients_with_foreach(monkeypatch):
+    """A CPU run's Trainer takes the foreach clipping, with the value torch's own would give."""
+    from core.train.trainer import LapTuneTrainer
+
+    calls = []
+    real = cpu_speed.clip_grad_norm_cpu
+    monkeypatch.setattr(cpu_speed, "clip_grad_norm_cpu", lambda grads, m: calls.append(len(grads)) or real(grads, m))
+    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Linear(3, 2))
+    model(torch.randn(5, 4)).pow(2).sum().mul(100).backward()
+    expected = torch.nn.utils.get_total_norm([p.grad for p in model.parameters()])
+    fake = type("FakeTrainer", (), {"args": type("A", (), {"world_size": 1, "max_grad_norm": 1.0})(),
+                                    "accelerator": type("Acc", (), {"scaler": None})()})()
+    norm = LapTuneTrainer._clip_grad_norm(fake, model)
+    assert calls == [4]
+    torch.testing.assert_close(norm, expected)
+    torch.testing.assert_close(torch.nn.utils.get_total_norm([p.grad for p in model.parameters()]), torch.tensor(1.0), rtol=1e-5, atol=0)

@@ -7,18 +7,27 @@ samples of the batch, one `.item()` per word. This subclass keeps its three para
 are unchanged) and its results, and computes:
 
 - the gold path's score with tensor ops over the whole batch (no time loop);
-- the normaliser with all step matrices built in one op, then one short loop over the longest
-  sequence of the batch (a padded step keeps its sample's scores);
+- the normaliser (log Z) with the scaled forward algorithm in probability space (Rabiner's scaling):
+  each step is one small matrix product, a product with the step's emissions and a normalisation,
+  without building an autograd graph; its gradient comes from the matching scaled backward pass
+  (the tag marginals), written out in `_ScaledLogZ.backward`. A NER step's CRF went from ~3.5 ms
+  (log-space loop under autograd, ~10 ops a time step each way) to ~1.1 ms for a batch of 16 x 47
+  words on one core. When the scaled numbers would underflow (transition or emission scores that
+  differ by more than ~40 in fp32, or ~350 in fp64) the log-space loop runs instead, so the result
+  never depends on the shortcut;
 - Viterbi with one loop over the longest sequence of the batch and a batched back-trace (no loop
   over samples, no `.item()`), returning a padded tensor.
 
 tests/core/test_crf.py checks log-likelihoods, gradients and decoded paths against pytorch-crf on
-random emissions, masks and tags (hypothesis).
+random emissions, masks and tags (hypothesis), on both paths of the normaliser.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torchcrf import CRF
+
 
 class BatchedCRF(CRF):
     """Drop-in for `torchcrf.CRF(num_tags, batch_first=True)`: same parameters, same `forward`/`decode`."""
@@ -59,7 +68,21 @@ class BatchedCRF(CRF):
         return total + self.end_transitions[last_tags]
 
     def log_partition(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """log Z per sample, [batch]: the forward algorithm over the longest sequence of the batch."""
+        """log Z per sample, [batch]; emissions [batch, time, tags], mask bool [batch, time]."""
+        with torch.autocast(emissions.device.type, enabled=False), torch.no_grad():
+            scaled = _scaled_forward(emissions, mask, self.start_transitions, self.end_transitions, self.transitions)
+        if scaled is None:   # the scaled numbers would underflow: the log-space recursion
+            return self.log_partition_loop(emissions, mask)
+        logz, saved = scaled
+        needs_grad = torch.is_grad_enabled() and any(
+            t.requires_grad for t in (emissions, self.start_transitions, self.end_transitions, self.transitions))
+        if not needs_grad:
+            return logz
+        return _ScaledLogZ.apply(emissions, self.start_transitions, self.end_transitions, self.transitions,
+                                 mask, logz, *saved)
+
+    def log_partition_loop(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """log Z by the forward algorithm in log space, under autograd: exact for any scores."""
         alpha = self.start_transitions + emissions[:, 0]                       # [B, K]
         # All step matrices at once: M_t[i, j] = transitions[i, j] + emission_t[j], [B, T-1, K, K].
         # (A pairwise reduction of these matrices, log2(T) rounds instead of T steps, was tried and
@@ -81,10 +104,13 @@ class BatchedCRF(CRF):
         mask = torch.ones(batch, steps, dtype=torch.bool, device=emissions.device) if mask is None else mask.bool()
         score = self.start_transitions + emissions[:, 0]
         keep = torch.arange(k, device=emissions.device).expand(batch, k)
+        steps_em = emissions.unbind(1)                 # views made in one op, not one indexing op a step
+        steps_on = mask.unsqueeze(-1).unbind(1)
         history = []
         for t in range(1, steps):
-            best, idx = (score.unsqueeze(2) + self.transitions + emissions[:, t].unsqueeze(1)).max(dim=1)
-            on = mask[:, t].unsqueeze(1)
+            # pytorch-crf's order of additions, so ties break the same way
+            best, idx = (score.unsqueeze(2) + self.transitions + steps_em[t].unsqueeze(1)).max(dim=1)
+            on = steps_on[t]
             score = torch.where(on, best, score)
             history.append(torch.where(on, idx, keep))   # a padded step keeps each tag where it is
         score = score + self.end_transitions
@@ -102,3 +128,85 @@ class BatchedCRF(CRF):
         paths = self.decode_tensor(emissions, mask)
         lengths = (paths != -100).sum(1).tolist()
         return [row[:n] for row, n in zip(paths.tolist(), lengths)]
+
+
+def _scaled_forward(emissions: torch.Tensor, mask: torch.Tensor, start: torch.Tensor, end: torch.Tensor,
+                    trans: torch.Tensor) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]] | None:
+    """log Z and what `_ScaledLogZ.backward` needs, or None where the scaled numbers underflow.
+
+    In probability space with every score shifted by its maximum (each factor is at most 1):
+    a_0 = exp(start) * exp(e_0), a_t = (a_{t-1} @ exp(T)) * exp(e_t), each a_t divided by its sum s_t
+    (kept: a padded step leaves a_t as it is with s_t = 1); log Z = log(a_last . exp(end)) + sum log s_t
+    + the shifts. Runs without autograd."""
+    batch, steps, k = emissions.shape
+    shift_e = emissions.amax(-1, keepdim=True)                                 # [B, T, 1]
+    x = torch.exp(emissions - shift_e).transpose(0, 1).contiguous()           # [T, B, K], each step contiguous
+    shift_t, shift_s, shift_end = trans.max(), start.max(), end.max()
+    e_trans = torch.exp(trans - shift_t)
+    steps_x = x.unbind(0)
+    steps_on = mask.t().unsqueeze(-1).unbind(0)                                # [B, 1] each
+    a = torch.exp(start - shift_s) * steps_x[0]
+    s = a.sum(-1, keepdim=True)
+    a = a / s
+    alphas, sums = [a], [s]
+    for t in range(1, steps):
+        nxt = torch.mm(a, e_trans).mul_(steps_x[t])
+        s = nxt.sum(-1, keepdim=True)
+        a = torch.where(steps_on[t], nxt.div_(s), a)
+        alphas.append(a)
+        sums.append(s)
+    alpha = torch.stack(alphas, 1)                                             # [B, T, K]
+    scale = torch.where(mask.unsqueeze(-1), torch.stack(sums, 1), 1.0)        # [B, T, 1]
+    e_end = torch.exp(end - shift_end)
+    z_last = (a * e_end).sum(-1)                                               # [B]
+    steps_on_count = mask.sum(1).to(emissions.dtype)
+    logz = (z_last.log() + shift_end + shift_s + (steps_on_count - 1) * shift_t
+            + (scale.log().squeeze(-1) + shift_e.squeeze(-1) * mask).sum(1))
+    # Healthy when no sum came near the smallest normal number: then whatever underflowed weighed
+    # less than 1e-19 (fp32) of what was kept.
+    floor = torch.finfo(emissions.dtype).tiny ** 0.5
+    if not bool((scale.amin() > floor) & (z_last.amin() > floor) & torch.isfinite(logz).all()):
+        return None
+    return logz, (alpha, scale, x, e_trans, e_end, z_last)
+
+
+class _ScaledLogZ(torch.autograd.Function):
+    """log Z with the gradient of the scaled forward-backward algorithm.
+
+    With b_last = exp(end) / z_last and b_{t-1} = exp(T) @ (exp(e_t) * b_t / s_t), the tag marginals are
+    p_t = a_t * b_t and the transition marginals a_{t-1}[i] exp(T)[i, j] exp(e_t)[j] b_t[j] / s_t:
+    d log Z / d e_t = p_t, / d start = p_0, / d end = p_last, / d T = the transition marginals summed."""
+
+    @staticmethod
+    def forward(ctx: Any, emissions: torch.Tensor, start: torch.Tensor, end: torch.Tensor, trans: torch.Tensor,
+                mask: torch.Tensor, logz: torch.Tensor, alpha: torch.Tensor, scale: torch.Tensor, x: torch.Tensor,
+                e_trans: torch.Tensor, e_end: torch.Tensor, z_last: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(mask, alpha, scale, x, e_trans, e_end, z_last)
+        return logz.clone()
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
+        mask, alpha, scale, x, e_trans, e_end, z_last = ctx.saved_tensors
+        batch, steps, k = alpha.shape
+        with torch.autocast(alpha.device.type, enabled=False):
+            b = (e_end / z_last.unsqueeze(-1)).expand(batch, k)
+            steps_x, steps_s = x.unbind(0), scale.unbind(1)
+            steps_on = mask.t().unsqueeze(-1).unbind(0)
+            e_trans_t = e_trans.t()
+            betas, weights = [b] * steps, [None] * steps
+            for t in range(steps - 1, 0, -1):
+                w = steps_x[t] * b / steps_s[t]           # exp(e_t) * b_t / s_t
+                weights[t] = w
+                b = torch.where(steps_on[t], torch.mm(w, e_trans_t), b)
+                betas[t - 1] = b
+            on = mask.unsqueeze(-1).to(alpha.dtype)
+            g = grad.to(alpha.dtype).view(batch, 1, 1)
+            marginals = alpha * torch.stack(betas, 1) * on * g                 # [B, T, K], weighted
+            g_start = marginals[:, 0].sum(0)
+            g_end = (alpha[:, -1] * e_end / z_last.unsqueeze(-1) * g.view(batch, 1)).sum(0)
+            if steps > 1:
+                w = torch.stack(weights[1:], 1) * on[:, 1:] * g                 # [B, T-1, K]
+                g_trans = torch.einsum("bti,btj->ij", alpha[:, :-1], w) * e_trans
+            else:
+                g_trans = torch.zeros_like(e_trans)
+        return marginals, g_start, g_end, g_trans, None, None, None, None, None, None, None, None
