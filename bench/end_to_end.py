@@ -9,9 +9,7 @@ Each sample is a fresh process, timed from its start to its exit, on both sides:
   with the overrides of the issue's measurement (the tiny BERT below from scratch, batch 16 x 1, 3
   epochs, lr 5e-4, CRF lr 5e-2 / classification head lr 5e-3, CPU) and LapTune's own precision
   default (auto: bf16 on a CPU with native bf16, else fp32; `--ours-fp32` adds a side in fp32); the
-  metric is the final model's evaluation (summary.json's last_eval). Ours keeps tokenised data between
-  runs (core/train/tasks/feature_cache.py): the untimed warm-up run makes the entry, so the timed runs
-  are second runs on the same data; `--ours-cold` adds a side without the cache (a first run);
+  metric is the final model's evaluation (summary.json's last_eval);
 - seeds: bench/seed_style.py, the same model and hyper-parameters the seed scripts' way (fixed
   padding to max_length, random batches, pytorch-crf over all positions, HF Trainer, one evaluation
   at the end).
@@ -85,12 +83,9 @@ def seeds_cmd(task: str, paths: dict[str, str], out: Path, seed: int, epochs: fl
 
 def run_once(side: str, task: str, paths: dict[str, str], work: Path, seed: int, args: argparse.Namespace) -> dict:
     out = work / f"{side}-{task}-{seed}-{time.time_ns()}"
-    if side.startswith("ours"):   # "ours" (precision auto), "ours-fp32", or "ours-cold" (no tokenised-data cache)
-        precision = "fp32" if side == "ours-fp32" else "auto"
+    if side.startswith("ours"):   # "ours" (precision auto) or "ours-fp32"
+        precision = side.split("-")[1] if "-" in side else "auto"
         cmd, env = ours_cmd(task, paths, out, seed, args.epochs, args.ours_set, precision), _env()
-        env["LAPTUNE_HOME"] = str(work / "laptune-home")   # the bench's own feature cache, made by the warm-up run
-        if side == "ours-cold":
-            env["LAPTUNE_FEATURE_CACHE"] = "0"
     else:   # "seeds" (torch's default threads) or "seeds-Nt" (N threads)
         out.mkdir(parents=True)
         threads = int(side.split("-")[1][:-1]) if "-" in side else None
@@ -145,8 +140,6 @@ def main() -> None:
     ap.add_argument("--script-threads", type=int, nargs="*", default=[],
                     help="also run the seed-style script with N torch threads (side 'seeds-Nt'); 'seeds' uses torch's default")
     ap.add_argument("--ours-fp32", action="store_true", help="also run ours with precision=fp32 (side 'ours-fp32')")
-    ap.add_argument("--ours-cold", action="store_true",
-                    help="also run ours without the tokenised-data cache, as a first run on new data (side 'ours-cold')")
     ap.add_argument("--ours-set", action="append", default=[], help="extra --set for laptune train (e.g. cpu_threads=2)")
     ap.add_argument("--default-script-seeds", type=int, default=None,
                     help="run the script at torch's default threads for the first N seeds only (it is slow beside other work)")
@@ -165,8 +158,7 @@ def main() -> None:
         for task in args.tasks:
             paths = (make_ner(work / "ner", args.ner_train, args.ner_eval) if task == "ner"
                      else make_cls(work / "cls", args.cls_train, args.cls_eval))
-            sides = (["ours", "seeds"] + ["ours-fp32"] * args.ours_fp32 + ["ours-cold"] * args.ours_cold
-                     + [f"seeds-{n}t" for n in args.script_threads])
+            sides = ["ours", "seeds"] + ["ours-fp32"] * args.ours_fp32 + [f"seeds-{n}t" for n in args.script_threads]
             if not args.no_warmup:   # bytecode caches: a short run of each program
                 small = argparse.Namespace(**{**vars(args), "epochs": 0.05})
                 for side in ("ours", "seeds"):   # the script's bytecode is the same at any thread count

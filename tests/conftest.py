@@ -12,9 +12,6 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# The tokenised-data cache lives in the user's data folder and would carry features from one test's run
-# to the next; tests/core/test_feature_cache.py turns it on in a folder of its own.
-os.environ.setdefault("LAPTUNE_FEATURE_CACHE", "0")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "resources" / "demo"

@@ -12,7 +12,6 @@ from core.config.schema import RunConfig
 from core.train.modeling import freeze_lower_layers, layer_list, load_config, load_pretrained, load_tokenizer
 from core.train.tasks.base import (ListDataset, SavedHead, TaskBundle, by_length, encoder_kwargs, load_split, max_length,
                                    pad_batch)
-from core.train.tasks.feature_cache import features_for
 
 class EncoderMlpClassifier(SavedHead, nn.Module):
     """Seed 003's design: an encoder, mean or [CLS] pooling, then a small MLP."""
@@ -73,26 +72,17 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
     from transformers import AutoModel, AutoModelForSequenceClassification
 
     d = cfg.data
-    tokenizer = load_tokenizer(model_path, cfg)
-    limit = max_length(cfg, tokenizer)
+    train, evals = load_split(cfg, preset_dir, text_column=d.text_column, label_column=d.label_column, text_pair_column=d.text_pair_column,
+                               sheet=d.sheet)
+    labels = sorted({ex.label for ex in train + evals})
+    if len(labels) < 2:
+        from core.data import DataError
 
-    def make() -> dict[str, Any]:
-        train, evals = load_split(cfg, preset_dir, text_column=d.text_column, label_column=d.label_column,
-                                  text_pair_column=d.text_pair_column, sheet=d.sheet)
-        labels = sorted({ex.label for ex in train + evals})
-        if len(labels) < 2:
-            from core.data import DataError
-
-            raise DataError(f"only one label ({labels[0] if labels else 'none'}) in the data", field=d.label_column,
-                            fix="a classifier needs at least two classes in the training data")
-        label2id = {lab: i for i, lab in enumerate(labels)}
-        return {"labels": labels, "train": _features(train, tokenizer, label2id, limit),
-                "eval": _features(evals, tokenizer, label2id, limit) if evals else None}
-
-    data, cache_notes = features_for(cfg, preset_dir, model_path, limit, make)   # read + tokenised once per data
-    labels = data["labels"]
+        raise DataError(f"only one label ({labels[0] if labels else 'none'}) in the data", field=d.label_column,
+                        fix="a classifier needs at least two classes in the training data")
     label2id = {lab: i for i, lab in enumerate(labels)}
     id2label = {i: lab for lab, i in label2id.items()}
+    tokenizer = load_tokenizer(model_path, cfg)
     config = load_config(model_path, cfg, num_labels=len(labels), id2label=id2label, label2id=label2id)
 
     if cfg.classify.head == "mlp":
@@ -110,8 +100,9 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
     if cfg.memory.freeze_layers and layer_list(encoder) is not None:
         freeze_lower_layers(encoder, cfg.memory.freeze_layers)
 
-    train_ds = ListDataset(data["train"])
-    eval_ds = ListDataset(by_length(data["eval"])) if data["eval"] is not None else None
+    limit = max_length(cfg, tokenizer)
+    train_ds = ListDataset(_features(train, tokenizer, label2id, limit))
+    eval_ds = ListDataset(by_length(_features(evals, tokenizer, label2id, limit))) if evals else None
     pad_id = tokenizer.pad_token_id or 0
 
     def collate(features: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
@@ -126,7 +117,7 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
         model.save_pretrained(folder)
         tokenizer.save_pretrained(folder)
 
-    notes = [f"{len(labels)} classes: {', '.join(labels)}"] + cache_notes
+    notes = [f"{len(labels)} classes: {', '.join(labels)}"]
     return TaskBundle(model=model, tokenizer=tokenizer, train_dataset=train_ds, eval_dataset=eval_ds, collator=collate,
                       compute_metrics=metrics, preprocess_logits_for_metrics=None, metric_for_best="eval_accuracy",
                       greater_is_better=True, save_final=save_final, head_parameters=head_params, notes=notes)

@@ -15,7 +15,6 @@ from transformers.modeling_outputs import TokenClassifierOutput
 
 from core.config.schema import RunConfig
 from core.train.tasks.crf import BatchedCRF
-from core.train.tasks.feature_cache import features_for
 from core.train.modeling import freeze_lower_layers, load_config, load_pretrained, load_tokenizer
 from core.train.tasks.base import (ListDataset, SavedHead, TaskBundle, by_length, encoder_kwargs, load_split, max_length,
                                    pad_batch)
@@ -108,22 +107,12 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
 
     from core.train.tasks.metrics import EntityScorer
 
-    tokenizer = load_tokenizer(model_path, cfg)
-    limit = max_length(cfg, tokenizer)
-
-    def make() -> dict[str, Any]:
-        train, evals = load_split(cfg, preset_dir)
-        tags = sorted({t for ex in train + evals for t in ex.labels}, key=lambda t: (t != "O", t[2:], t))
-        label2id = {t: i for i, t in enumerate(tags)}
-        notes = [f"{len(tags)} tags: {', '.join(tags)}"]
-        return {"tags": tags, "train": _features(train, tokenizer, label2id, limit, notes),
-                "eval": _features(evals, tokenizer, label2id, limit, notes) if evals else None, "notes": notes}
-
-    data, cache_notes = features_for(cfg, preset_dir, model_path, limit, make)   # read + tokenised once per data
-    tags = data["tags"]
+    train, evals = load_split(cfg, preset_dir)
+    tags = sorted({t for ex in train + evals for t in ex.labels}, key=lambda t: (t != "O", t[2:], t))
     label2id = {t: i for i, t in enumerate(tags)}
     id2label = {i: t for t, i in label2id.items()}
 
+    tokenizer = load_tokenizer(model_path, cfg)
     config = load_config(model_path, cfg, id2label=id2label, label2id=label2id)
     encoder = load_pretrained(AutoModel, model_path, cfg, config=config, **encoder_kwargs(config))
     if cfg.memory.gradient_checkpointing:
@@ -131,9 +120,10 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
     freeze_lower_layers(encoder, cfg.memory.freeze_layers)
     model = EncoderCrfTagger(encoder, len(tags), cfg.ner.dropout, cfg.ner.use_crf)
 
-    notes: list[str] = data["notes"] + cache_notes
-    train_ds = ListDataset(data["train"])
-    eval_ds = ListDataset(by_length(data["eval"])) if data["eval"] is not None else None
+    notes: list[str] = [f"{len(tags)} tags: {', '.join(tags)}"]
+    limit = max_length(cfg, tokenizer)
+    train_ds = ListDataset(_features(train, tokenizer, label2id, limit, notes))
+    eval_ds = ListDataset(by_length(_features(evals, tokenizer, label2id, limit, notes))) if evals else None
     pad_id = tokenizer.pad_token_id or 0
 
     def collate(features: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
