@@ -1,6 +1,6 @@
-"""Encoder training on the CPU: bf16 where the CPU multiplies bf16 natively, and cheaper dropout.
+"""Encoder training on the CPU: bf16 where the CPU has it, cheaper dropout, clipping and memory reuse.
 
-Three things torch and transformers leave slow for the small encoders LapTune trains on laptops
+What torch, transformers and glibc leave slow for the small encoders LapTune trains on laptops
 (profiled in docs/benchmarks.md, a 2-layer BERT, batch 16, on one core):
 
 - **bf16.** CPUs with AVX512-BF16 or AMX (AMD Zen 4 and later, Intel Xeon 4th generation and later)
@@ -19,19 +19,21 @@ Three things torch and transformers leave slow for the small encoders LapTune tr
   to transformers' own SDPA function.
 
 - **Freed memory.** glibc's malloc hands large freed blocks back to the kernel (above its trim
-  threshold), so the next step's tensors of the same sizes fault their pages in again: ~1700 page faults
+  threshold), so the next step's tensors of the same sizes fault their pages in again: ~1500 page faults
   a NER step here, 3-11 % of a step's time in a virtual machine. `freed_memory_kept()` raises glibc's
   thresholds for the run (the freed blocks are reused, as jemalloc or tcmalloc would; the process keeps
-  its peak, which a training run returns to at every step anyway) and restores them afterwards. Other
-  platforms' allocators already keep freed memory; nothing is changed there.
+  its peak, which a training run returns to at every step anyway), then trims the heap and keeps at
+  most 64 MB of free heap from then on. Windows and macOS have other allocators: nothing is changed
+  there (not measured).
 
 - **Gradient clipping.** torch's `clip_grad_norm_` has no foreach path on the CPU: it takes one norm
-  and one multiplication per parameter tensor from Python (~2 ms of a NER step, 40 tensors).
+  and one multiplication per parameter tensor from Python (~1 ms of a NER step, 40 tensors).
   `clip_grad_norm_cpu` computes the same with torch's foreach kernels (one call each); LapTuneTrainer
   uses it for CPU runs.
 
-`speed_up(model)` applies the dropout and attention changes to an encoder model built for a CPU run; state dicts, saved
-models (config.json does not record the attention function) and runs on other devices do not change.
+`speed_up(model)` applies the dropout and attention changes to an encoder model built for a CPU run;
+state dicts, saved models (config.json does not record the attention function) and runs on other
+devices do not change.
 """
 from __future__ import annotations
 
