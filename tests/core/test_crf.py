@@ -134,6 +134,18 @@ def test_extreme_scores_fall_back_to_the_log_space_loop():
     assert torch.isfinite(g_got).all()
 
 
+def test_tensors_off_the_cpu_take_the_log_space_loop(monkeypatch):
+    """The scaled path was measured on CPUs only; other devices keep the log-space recursion."""
+    def scaled_not_expected(*args):
+        raise AssertionError("the scaled path ran off the CPU")
+
+    monkeypatch.setattr("core.train.tasks.crf._scaled_forward", scaled_not_expected)
+    crf = BatchedCRF(5).to("meta")
+    emissions = torch.empty(3, 6, 5, device="meta")
+    mask = torch.ones(3, 6, dtype=torch.bool, device="meta")
+    assert crf.log_partition(emissions, mask).shape == (3,)
+
+
 def test_under_bf16_autocast_the_crf_computes_in_fp32():
     """Training on a bf16 CPU runs the model under autocast; the CRF's matrix products must not drop to bf16."""
     gen = torch.Generator().manual_seed(5)

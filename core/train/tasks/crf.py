@@ -7,14 +7,14 @@ samples of the batch, one `.item()` per word. This subclass keeps its three para
 are unchanged) and its results, and computes:
 
 - the gold path's score with tensor ops over the whole batch (no time loop);
-- the normaliser (log Z) with the scaled forward algorithm in probability space (Rabiner's scaling):
-  each step is one small matrix product, a product with the step's emissions and a normalisation,
-  without building an autograd graph; its gradient comes from the matching scaled backward pass
-  (the tag marginals), written out in `_ScaledLogZ.backward`. A NER step's CRF went from ~3.5 ms
-  (log-space loop under autograd, ~10 ops a time step each way) to ~1.1 ms for a batch of 16 x 47
-  words on one core. When the scaled numbers would underflow (transition or emission scores that
-  differ by more than ~40 in fp32, or ~350 in fp64) the log-space loop runs instead, so the result
-  never depends on the shortcut;
+- the normaliser (log Z), on the CPU, with the scaled forward algorithm in probability space
+  (Rabiner's scaling): each step is one small matrix product, a product with the step's emissions and
+  a normalisation, without building an autograd graph; its gradient comes from the matching scaled
+  backward pass (the tag marginals), written out in `_ScaledLogZ.backward`. A NER step's CRF went from
+  ~3.5 ms (log-space loop under autograd, ~10 ops a time step each way) to ~1.1 ms for a batch of
+  16 x 47 words on one core. When the scaled numbers would underflow (transition or emission scores
+  that differ by more than ~40 in fp32, or ~350 in fp64) the log-space loop runs instead, so the
+  result never depends on the shortcut; on other devices (not measured) the log-space loop runs too;
 - Viterbi with one loop over the longest sequence of the batch and a batched back-trace (no loop
   over samples, no `.item()`), returning a padded tensor.
 
@@ -69,6 +69,10 @@ class BatchedCRF(CRF):
 
     def log_partition(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """log Z per sample, [batch]; emissions [batch, time, tags], mask bool [batch, time]."""
+        if emissions.device.type != "cpu":
+            # Measured on CPUs only; on a GPU the matrix products could also run in TF32 when a user turns
+            # it on, which the log-space loop does not use.
+            return self.log_partition_loop(emissions, mask)
         with torch.autocast(emissions.device.type, enabled=False), torch.no_grad():
             scaled = _scaled_forward(emissions, mask, self.start_transitions, self.end_transitions, self.transitions)
         if scaled is None:   # the scaled numbers would underflow: the log-space recursion
