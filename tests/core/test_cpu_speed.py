@@ -222,8 +222,8 @@ def _faults_per_round(rounds: int = 20) -> float:
     return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / rounds
 
 
-@pytest.mark.skipif(cpu_speed._glibc() is None, reason="glibc's malloc only (Linux); other allocators keep freed memory")
-def test_freed_memory_kept_stops_page_faults_for_repeated_steps_and_restores_glibc():
+@pytest.mark.skipif(cpu_speed._glibc() is None, reason="glibc's malloc only (Linux): nothing is changed elsewhere")
+def test_freed_memory_kept_stops_page_faults_for_repeated_steps_and_trims_afterwards():
     pages = sum([3 << 20, 5 << 20, 2 << 20]) // 4096
     with cpu_speed.freed_memory_kept() as applied:
         assert applied
