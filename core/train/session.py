@@ -19,6 +19,7 @@ from core.record import noise
 from core.record.disk import disk_full_message, folder_bytes, free_bytes, is_disk_full
 from core.record.events import Backoff, Control, Emit, GuardAction, Sample, Status
 from core.record.runs import EventLog, RunDir, RunError, best_checkpoint, is_rank_zero, new_run_path
+from core.train import collector
 from core.train.cpu_threads import ThreadTuner, choice_note, measured_candidates, start_note
 from core.train.recovery import NAN_ADVICE, Attempt, Faults, backoff_plan
 from core.train.setup import (Device, SessionError, _prepare_cuda, apply_cpu_threads, build_task, choose_device,
@@ -149,7 +150,7 @@ class Session:
         if self._sensors is not None and not attempt.backoffs and attempt.nan_rollbacks == 0:
             self._sensors.restart_trace_clock()
         try:
-            with freed_memory_kept() if device.kind == "cpu" else nullcontext():
+            with freed_memory_kept() if device.kind == "cpu" else nullcontext(), collector.frozen_for_training():
                 trainer.train(resume_from_checkpoint=attempt.resume_from)
         finally:
             self.paused_seconds += ctrl.paused_seconds
@@ -236,17 +237,15 @@ class Session:
                         break
                     if is_oom(exc):
                         plan = backoff_plan(attempt.config)
-                        free_memory()
                         if plan is None:
                             raise SessionError("out of memory even at batch 1 with short sequences and gradient checkpointing",
                                                fix="use a smaller model, LoRA/QLoRA, or the CPU (`laptune estimate` shows what fits)") from exc
                         new_cfg, changes, text = plan
-                        resume = self._save_in_place(self._trainer) or attempt.resume_from
+                        resume = self._save_in_place(trainer) or attempt.resume_from
                         self.log(Backoff(reason="oom", changes=changes, message=f"Out of memory: {text}; continuing from "
                                          f"{Path(resume).name if resume else 'the start'}"))
                         attempt = Attempt(new_cfg, resume, attempt.nan_rollbacks, attempt.backoffs + [changes])
-                        continue
-                    if isinstance(exc, NonFiniteLoss):
+                    elif isinstance(exc, NonFiniteLoss):
                         latest = self.rd.latest_checkpoint()
                         if attempt.nan_rollbacks >= 1:
                             status, message = "stopped", f"the loss became non-finite twice ({exc}); stopped. {NAN_ADVICE}"
@@ -257,8 +256,13 @@ class Session:
                                          message=f"Loss became {exc.value} at step {exc.step}: rolled back to "
                                                  f"{latest.path.name if latest else 'the start'}. If it happens again: {NAN_ADVICE}"))
                         attempt = Attempt(attempt.config, target, attempt.nan_rollbacks + 1, attempt.backoffs)
-                        continue
-                    raise
+                    else:
+                        raise
+                # Out of the except clause the exception is gone, and with its traceback the failed step's frames
+                # and their tensors. Drop the failed attempt's Trainer too (its model, gradients and optimizer
+                # states) and collect, so the next attempt does not build its model beside the old one.
+                trainer = self._trainer = None
+                free_memory()
         except BaseException as exc:  # noqa: BLE001 - every failure becomes a 'failed' status with its message
             status, message, error_type = "failed", str(exc), type(exc).__name__
             if not isinstance(exc, (SessionError, RunError, ValueError)):
@@ -334,6 +338,7 @@ def _last_loss(rd: RunDir) -> float | None:
     return losses[-1] if losses else None
 
 
+@collector.start_up_paused()   # no collections of start-up's long-lived objects (core/train/collector.py)
 def run(config: RunConfig, emit: Emit | None = None, control: Control | None = None, *, run_dir: Path | None = None,
         preset_path: Path | None = None, sources: dict[str, str] | None = None, hardware: Any = None,
         faults: Faults | None = None, fixed_padding: bool = False, probe: bool = False) -> dict[str, Any]:
@@ -376,6 +381,7 @@ def run(config: RunConfig, emit: Emit | None = None, control: Control | None = N
     return session.execute(resume_from=None)
 
 
+@collector.start_up_paused()
 def resume(run_dir: Path | str, emit: Emit | None = None, control: Control | None = None, *, checkpoint: int | None = None,
            faults: Faults | None = None, sets: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """Continue a run from its latest complete checkpoint (or checkpoint N) with the same optimizer, RNG and data position.

@@ -1,0 +1,113 @@
+"""Python's garbage collector around a run (core/train/collector.py): paused during start-up, frozen during
+training, handed back afterwards, so what a failed attempt leaves behind is still freed."""
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from core.train import collector
+from core.train.session import Faults
+from tests.conftest import train_preset
+
+
+class Node:
+    """An object in a reference cycle: only the cyclic collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def cycle() -> weakref.ref:
+    return weakref.ref(Node())
+
+
+@pytest.fixture(autouse=True)
+def collector_as_found():
+    enabled = gc.isenabled()
+    yield
+    gc.unfreeze()
+    gc.enable() if enabled else gc.disable()
+
+
+def test_start_up_pause_stops_automatic_collection_and_restores_it():
+    assert gc.isenabled()
+    with collector.start_up_paused():
+        assert not gc.isenabled()
+        with collector.start_up_paused():   # a probe inside a run
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        ref = cycle()
+        gc.collect()   # an explicit collection still runs (the OOM back-off relies on it)
+        assert ref() is None
+    assert gc.isenabled()
+
+
+def test_start_up_pause_restores_after_an_error_and_keeps_a_host_that_turned_collection_off():
+    with pytest.raises(RuntimeError), collector.start_up_paused():
+        raise RuntimeError("the run failed")
+    assert gc.isenabled()
+    gc.disable()
+    with collector.start_up_paused():
+        with collector.frozen_for_training():
+            assert not gc.isenabled()   # the host's setting: off
+    assert not gc.isenabled()
+
+
+def test_training_sees_only_what_it_makes_and_everything_is_handed_back_after():
+    with collector.start_up_paused():
+        before = cycle()   # start-up garbage in a cycle, made while collection is paused
+        with collector.frozen_for_training():
+            assert gc.isenabled()   # training collects as usual
+            assert gc.get_freeze_count() > 0
+            gc.collect()
+            assert before() is not None   # frozen: not looked at while training
+            during = cycle()
+            gc.collect()
+            assert during() is None   # what training makes is collected as usual
+        assert gc.get_freeze_count() == 0
+        assert not gc.isenabled()   # back to the start-up pause until the run returns
+        gc.collect()
+        assert before() is None   # handed back: freed by the next collection
+    assert gc.isenabled()
+
+
+def test_a_run_pauses_then_freezes_then_hands_everything_back(tmp_path):
+    seen: list[tuple[str, bool, int]] = []
+
+    def on_event(event) -> None:
+        if event.type == "log" or (event.type == "status" and event.status == "note"):
+            seen.append((event.type, gc.isenabled(), gc.get_freeze_count()))
+
+    summary, rec = train_preset("demo", tmp_path / "run", sets=["max_steps=4", "logging_steps=1"], on_event=on_event)
+    assert summary["status"] == "completed"
+    notes = [s for s in seen if s[0] == "status"]
+    logs = [s for s in seen if s[0] == "log"]
+    assert notes and all(not enabled for _, enabled, _ in notes[:1])   # start-up: paused
+    assert len(logs) == 4 and all(enabled and frozen > 0 for _, enabled, frozen in logs)   # training: frozen
+    assert gc.isenabled() and gc.get_freeze_count() == 0   # afterwards: as before the run
+
+
+def test_after_an_oom_the_failed_attempts_model_is_freed_before_the_retry(tmp_path, monkeypatch):
+    import core.train.session as session
+
+    models: list[weakref.ref] = []
+    real_build = session.build_task
+
+    def build_task(*args, **kwargs):
+        bundle = real_build(*args, **kwargs)
+        models.append(weakref.ref(bundle.model))
+        return bundle
+
+    monkeypatch.setattr(session, "build_task", build_task)
+    alive_at_retry: list[bool] = []
+
+    def on_event(event) -> None:
+        if event.type == "log" and len(models) == 2 and not alive_at_retry:
+            alive_at_retry.append(models[0]() is not None)
+
+    summary, rec = train_preset("demo", tmp_path / "run", sets=["max_steps=8", "logging_steps=1", "save_steps=4"],
+                                faults=Faults(oom_at_step=3), on_event=on_event)
+    assert summary["status"] == "completed" and [b.reason for b in rec.of("backoff")] == ["oom"]
+    assert alive_at_retry == [False]   # the first attempt's weights and optimizer did not stay beside the second's
