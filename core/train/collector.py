@@ -1,20 +1,23 @@
 """Python's cyclic garbage collector during a run, in `laptune train` and in the app alike.
 
 A run's start-up (importing torch and transformers, reading the data, building the model) creates some
-400 000 Python objects that live as long as the run. Every full pass of the collector walks all of them:
-on a laptop CPU a NER run spent ~1.1 s in collections before its first step, and accelerate's
-`free_memory()` at the start of `Trainer.train` runs one more full pass (0.3-0.5 s; in the app it holds
-the GIL, so the window cannot repaint meanwhile). None of these passes finds anything worth the time:
-what start-up makes is still in use. Python offers the tools (`gc.disable`, `gc.freeze`, the pattern
-its documentation gives for long-lived objects); this module applies them around a run:
+400 000 Python objects that live as long as the run, most of them by the imports. Every full pass of the
+collector walks all of them: on a laptop CPU a NER run spent ~1.1 s in collections before its first
+step, and accelerate's `free_memory()` at the start of `Trainer.train` runs one more full pass (0.3-0.5 s;
+in the app it holds the GIL, so the window cannot repaint meanwhile). These passes find next to nothing:
+what start-up makes is still in use. Python offers the tools (`gc.disable`, `gc.freeze`, the pattern its
+documentation gives for long-lived objects); this module applies them around a run:
 
 - `start_up_paused()`: no automatic collections from the start of a run to its first training step.
   Memory is still freed by reference counting; only objects in reference cycles wait.
-- `frozen_for_training()`: around `trainer.train()`, what exists is moved to the permanent generation
-  (`gc.freeze()`), so the collections during training (automatic ones, accelerate's, a pause's) look only
-  at what training itself creates. Afterwards everything is handed back (`gc.unfreeze()`): whatever the
-  run or a failed attempt left in cycles is freed by the next collection, as the OOM back-off relies on
-  (it calls `gc.collect()` before it retries).
+- `imports_done()`: what the imports made lives as long as the process: moved to the permanent
+  generation (`gc.freeze()`), so the collections that follow look only at the run's own objects.
+- `frozen_for_training()`: around `trainer.train()`, one collection of what start-up left in cycles (a
+  probe's Trainers, temporaries of model loading: on a GPU they may hold its memory), cheap once the
+  imports are frozen; then what exists is frozen too, so the collections during training (automatic ones,
+  accelerate's, a pause's) look only at what training itself creates. Afterwards everything is handed
+  back (`gc.unfreeze()`): whatever the run or a failed attempt left in cycles is freed by the next
+  collection, as the OOM back-off relies on (it calls `gc.collect()` before it retries).
 
 The host's own setting is kept: if it had turned automatic collection off, it stays off.
 """
@@ -44,6 +47,12 @@ def start_up_paused() -> Iterator[None]:
             gc.enable()
 
 
+def imports_done() -> None:
+    """Inside a run's start-up: what has been imported stays out of the collections that follow."""
+    if _depth:
+        gc.freeze()
+
+
 @contextmanager
 def frozen_for_training() -> Iterator[None]:
     """What exists now stays out of the collections made inside; automatic collection as the host had it.
@@ -51,6 +60,7 @@ def frozen_for_training() -> Iterator[None]:
     Note that `gc.unfreeze()` afterwards also hands back objects a host froze itself (LapTune freezes
     nothing else)."""
     enabled = gc.isenabled()
+    gc.collect()
     gc.freeze()
     if _host_enabled if _depth else enabled:
         gc.enable()

@@ -208,6 +208,7 @@ class Session:
     def execute(self, resume_from: str | None) -> dict[str, Any]:
         self.trim_imports()
         from core.train.trainer import NonFiniteLoss, free_memory, is_oom
+        collector.imports_done()
 
         attempt = Attempt(self.config, resume_from)
         trainer_faults = self.faults.as_trainer_faults()

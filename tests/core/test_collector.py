@@ -57,20 +57,31 @@ def test_start_up_pause_restores_after_an_error_and_keeps_a_host_that_turned_col
 
 def test_training_sees_only_what_it_makes_and_everything_is_handed_back_after():
     with collector.start_up_paused():
-        before = cycle()   # start-up garbage in a cycle, made while collection is paused
+        collector.imports_done()
+        assert gc.get_freeze_count() > 0
+        garbage = cycle()   # start-up garbage in a cycle (a probe's Trainer): freed as training starts, not frozen
+        kept = Node()       # the run's model, say: alive when training starts
+        kept_ref = weakref.ref(kept)
         with collector.frozen_for_training():
+            assert garbage() is None
             assert gc.isenabled()   # training collects as usual
             assert gc.get_freeze_count() > 0
+            del kept   # garbage now, but frozen: not looked at while training
             gc.collect()
-            assert before() is not None   # frozen: not looked at while training
+            assert kept_ref() is not None
             during = cycle()
             gc.collect()
             assert during() is None   # what training makes is collected as usual
         assert gc.get_freeze_count() == 0
         assert not gc.isenabled()   # back to the start-up pause until the run returns
         gc.collect()
-        assert before() is None   # handed back: freed by the next collection
+        assert kept_ref() is None   # handed back: freed by the next collection
     assert gc.isenabled()
+
+
+def test_imports_done_freezes_only_inside_a_run():
+    collector.imports_done()
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_run_pauses_then_freezes_then_hands_everything_back(tmp_path):
@@ -111,3 +122,32 @@ def test_after_an_oom_the_failed_attempts_model_is_freed_before_the_retry(tmp_pa
                                 faults=Faults(oom_at_step=3), on_event=on_event)
     assert summary["status"] == "completed" and [b.reason for b in rec.of("backoff")] == ["oom"]
     assert alive_at_retry == [False]   # the first attempt's weights and optimizer did not stay beside the second's
+
+
+def test_a_probes_models_are_freed_before_training_starts(tmp_path, monkeypatch):
+    import core.train.setup as setup
+    from core.config.presets import resolve
+    from core.machine.fakes import fake_probe
+    from core.train import session
+
+    models: list[weakref.ref] = []
+    real_build = setup.build_task
+
+    def build_task(*args, **kwargs):
+        bundle = real_build(*args, **kwargs)
+        models.append(weakref.ref(bundle.model))
+        return bundle
+
+    monkeypatch.setattr(setup, "build_task", build_task)
+    monkeypatch.setattr(session, "build_task", build_task)
+    alive: list[bool] = []
+
+    def emit(event) -> None:
+        if event.type == "log" and not alive:
+            alive.append(models[0]() is not None)
+
+    resolved = resolve("demo", sets=["max_steps=3", "logging_steps=1"], env={}, dotenv=None)
+    summary = session.run(resolved.config, emit, run_dir=tmp_path / "run", preset_path=resolved.preset_path,
+                          hardware=fake_probe("cpu-only"), probe=True)
+    assert summary["status"] == "completed" and len(models) == 2   # the probe's model, then the run's
+    assert alive == [False]   # the probe's model was not kept (frozen) for the length of the run
