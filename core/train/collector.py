@@ -8,8 +8,10 @@ in the app it holds the GIL, so the window cannot repaint meanwhile). These pass
 what start-up makes is still in use. Python offers the tools (`gc.disable`, `gc.freeze`, the pattern its
 documentation gives for long-lived objects); this module applies them around a run:
 
-- `start_up_paused()`: no automatic collections from the start of a run to its first training step.
-  Memory is still freed by reference counting; only objects in reference cycles wait.
+- `start_up_paused()`: one collection as a run starts (what earlier work left in cycles, in the app a
+  previous run's or a closed chat's model, is freed, not frozen below; in `laptune train` little exists
+  yet), then no automatic collections to the first training step. Memory is still freed by reference
+  counting meanwhile; only objects in reference cycles wait.
 - `imports_done()`: what the imports made lives as long as the process: moved to the permanent
   generation (`gc.freeze()`), so the collections that follow look only at the run's own objects.
 - `frozen_for_training()`: around `trainer.train()`, one collection of what start-up left in cycles (a
@@ -37,6 +39,7 @@ def start_up_paused() -> Iterator[None]:
     global _depth, _host_enabled
     if _depth == 0:
         _host_enabled = gc.isenabled()
+        gc.collect()
     _depth += 1
     gc.disable()
     try:

@@ -33,7 +33,9 @@ def collector_as_found():
 
 def test_start_up_pause_stops_automatic_collection_and_restores_it():
     assert gc.isenabled()
+    earlier = cycle()   # left by earlier work in the same process (the app: a previous run's model)
     with collector.start_up_paused():
+        assert earlier() is None   # freed as the run starts, so nothing below freezes it
         assert not gc.isenabled()
         with collector.start_up_paused():   # a probe inside a run
             assert not gc.isenabled()
