@@ -29,15 +29,17 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_depth = 0             # start_up_paused() may nest (a probe inside a run)
-_host_enabled = True   # the host's setting when the outermost pause began
+_depth = 0               # start_up_paused() may nest (a probe inside a run)
+_host_enabled = True     # the host's setting when the outermost pause began
+_imports_frozen = False  # imports_done() freezes once a run: a second call would freeze a probe's leftovers
 
 
 @contextmanager
 def start_up_paused() -> Iterator[None]:
     """No automatic collections inside (explicit `gc.collect()` calls still run); the host's setting after."""
-    global _depth, _host_enabled
+    global _depth, _host_enabled, _imports_frozen
     if _depth == 0:
+        _imports_frozen = False
         _host_enabled = gc.isenabled()
         gc.collect()
     _depth += 1
@@ -51,9 +53,12 @@ def start_up_paused() -> Iterator[None]:
 
 
 def imports_done() -> None:
-    """Inside a run's start-up: what has been imported stays out of the collections that follow."""
-    if _depth:
+    """Inside a run's start-up: what has been imported stays out of the collections that follow (once a
+    run: what is made after the first call, a probe's Trainers say, is collected before training)."""
+    global _imports_frozen
+    if _depth and not _imports_frozen:
         gc.freeze()
+        _imports_frozen = True
 
 
 @contextmanager

@@ -197,18 +197,21 @@ class Session:
             latest = self.rd.latest_checkpoint()
             return str(latest.path) if latest else None
 
-    def trim_imports(self) -> None:
-        """Before the Trainer is imported: leave out what this run does not use (core/train/lean.py)."""
+    def import_training(self) -> None:
+        """Import the training stack, leaving out what this run does not use (core/train/lean.py), then
+        freeze what the imports made (core/train/collector.py): before a probe, so its leftovers are not."""
         from core.train import lean
 
         hidden = lean.trim(self.config)
         if hidden:
             noise.note(f"not imported for this run (not used by it): {', '.join(hidden)}")
+        import core.train.trainer  # noqa: F401 - the Trainer, transformers and torch
+
+        collector.imports_done()
 
     def execute(self, resume_from: str | None) -> dict[str, Any]:
-        self.trim_imports()
+        self.import_training()
         from core.train.trainer import NonFiniteLoss, free_memory, is_oom
-        collector.imports_done()
 
         attempt = Attempt(self.config, resume_from)
         trainer_faults = self.faults.as_trainer_faults()
@@ -360,8 +363,7 @@ def run(config: RunConfig, emit: Emit | None = None, control: Control | None = N
                           faults={k: v for k, v in (faults or Faults()).__dict__.items() if v})
     session = Session(config, emit, control, rd, preset_dir, hardware, faults or Faults(), fixed_padding)
     if probe:
-        session.trim_imports()
-        import transformers  # noqa: F401 - imported here so its log handler can be routed before the probe loads
+        session.import_training()   # here, so transformers' log handler can be routed before the probe loads
 
         from core.train.probe import run_probe
 

@@ -81,9 +81,17 @@ def test_training_sees_only_what_it_makes_and_everything_is_handed_back_after():
     assert gc.isenabled()
 
 
-def test_imports_done_freezes_only_inside_a_run():
+def test_imports_done_freezes_only_inside_a_run_and_once():
     collector.imports_done()
     assert gc.get_freeze_count() == 0
+    with collector.start_up_paused():
+        collector.imports_done()
+        first = gc.get_freeze_count()
+        after_probe = cycle()   # made after the imports were frozen
+        collector.imports_done()   # the session's own call, after a probe
+        assert gc.get_freeze_count() == first
+        with collector.frozen_for_training():
+            assert after_probe() is None
 
 
 def test_a_run_pauses_then_freezes_then_hands_everything_back(tmp_path):
@@ -126,7 +134,8 @@ def test_after_an_oom_the_failed_attempts_model_is_freed_before_the_retry(tmp_pa
     assert alive_at_retry == [False]   # the first attempt's weights and optimizer did not stay beside the second's
 
 
-def test_a_probes_models_are_freed_before_training_starts(tmp_path, monkeypatch):
+def test_a_probes_leftovers_are_freed_before_training_starts(tmp_path, monkeypatch):
+    import core.train.probe as probe
     import core.train.setup as setup
     from core.config.presets import resolve
     from core.machine.fakes import fake_probe
@@ -140,16 +149,28 @@ def test_a_probes_models_are_freed_before_training_starts(tmp_path, monkeypatch)
         models.append(weakref.ref(bundle.model))
         return bundle
 
+    leftovers: list[weakref.ref] = []
+    frozen_at_probe: list[int] = []
+    real_probe = probe.run_probe
+
+    def run_probe(*args, **kwargs):
+        frozen_at_probe.append(gc.get_freeze_count())   # the imports are frozen before the probe runs
+        result = real_probe(*args, **kwargs)
+        leftovers.append(cycle())   # what a probe may leave in cycles: it must not be frozen with the imports
+        return result
+
     monkeypatch.setattr(setup, "build_task", build_task)
     monkeypatch.setattr(session, "build_task", build_task)
-    alive: list[bool] = []
+    monkeypatch.setattr(probe, "run_probe", run_probe)
+    alive: list[tuple[bool, bool]] = []
 
     def emit(event) -> None:
         if event.type == "log" and not alive:
-            alive.append(models[0]() is not None)
+            alive.append((models[0]() is not None, leftovers[0]() is not None))
 
     resolved = resolve("demo", sets=["max_steps=3", "logging_steps=1"], env={}, dotenv=None)
     summary = session.run(resolved.config, emit, run_dir=tmp_path / "run", preset_path=resolved.preset_path,
                           hardware=fake_probe("cpu-only"), probe=True)
     assert summary["status"] == "completed" and len(models) == 2   # the probe's model, then the run's
-    assert alive == [False]   # the probe's model was not kept (frozen) for the length of the run
+    assert frozen_at_probe and frozen_at_probe[0] > 0
+    assert alive == [(False, False)]   # neither the probe's model nor its leftovers were kept for the run
