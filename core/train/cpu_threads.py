@@ -7,8 +7,16 @@ threads make a classification step at ~160 tokens 1.6x faster, a NER step at ~40
 `ThreadTuner` tries the candidate counts on the run's own steps, a few steps each, keeps the fastest
 (the smaller count when they measure within 3 %: a second thread doubles the CPU time and the heat),
 and tries again when its steps slow down
-(another program started) or every `recheck_s` seconds (one may have stopped). Times are per token of
-the step's batch, so length-grouped batches of different lengths compare.
+(another program started) or every `recheck_s` seconds (one may have stopped).
+
+Steps of length-grouped batches differ in length, and a step's time is not proportional to its tokens:
+a NER step pays ~20 ms of fixed cost (Python, transformers' modules, the Trainer's loop) on top of
+~14 us a token here. Comparing time per token then favours whichever count happened to get the longer
+batches: over a whole epoch of alternating trials, the per-token medians picked one thread in every
+4-block trial although two threads were 6-9 % faster at equal length (docs/benchmarks.md). So each
+count's step times are fitted as a line in the step's tokens, and the counts are compared at the same
+length, the mean of the trial's steps. A trial runs each count 4 x 6 steps (in those logs 2 x 6 picked the
+faster count in 4 trials of 5, 4 x 6 in all; the slower count's 24 steps cost ~0.1 s of a NER run).
 
 `thread_candidates` keeps a fixed rule for larger machines: above 4 physical cores, all but one,
 fixed; on up to 4 cores, cores - 1 or all cores, whichever measures faster now; never more threads than
@@ -75,16 +83,17 @@ class ThreadTuner:
     start to the next: forward, backward, optimizer, data loading, what the user waits for) and sets the
     count for the new step. The first `warmup` steps of the run are not measured. A trial runs each
     candidate for `block` steps, `rounds` times, in an A B B A order so a drift of the step times does not
-    favour either (the first step after a switch is not counted: the thread pool wakes up); the fastest
-    median time per token wins, the smaller count when they are within `tie` (measurement noise). A step
-    that took longer than `outlier` times the block's median (an evaluation or a checkpoint ran between two
-    steps) does not count. After the trial the chosen count stays until the median of its last `window`
-    steps is `slower` times the trial's (another program took a core: two threads beside it are 2x slower;
-    batches of other lengths and the machine's own drift stay under 1.5x), or `recheck_s` seconds have
+    favour either (the first step after a switch is not counted: the thread pool wakes up); each count's
+    step times are fitted as a line in the step's tokens (`StepFit`), and the fastest at the trial's mean
+    length wins, the smaller count when they are within `tie` (measurement noise). A step whose time per
+    token is over 3x the trial's median for its count (an evaluation or a checkpoint ran between two steps)
+    does not count. After the trial the chosen count stays until its last `window` steps take a median
+    `slower` times what its fit expects for their lengths (another program took a core: two threads
+    beside it are 2x slower; the machine's own drift stays under 1.5x), or `recheck_s` seconds have
     passed: then a new trial."""
 
     def __init__(self, candidates: list[int], *, set_threads: Callable[[int], None] | None = None,
-                 on_choice: Callable[[int, dict[int, float]], None] | None = None, block: int = 6, rounds: int = 2,
+                 on_choice: Callable[[int, dict[int, float]], None] | None = None, block: int = 6, rounds: int = 4,
                  tie: float = 0.03, slower: float = 1.5, window: int = 18, recheck_s: float = 120.0, warmup: int = 3,
                  clock: Callable[[], float] = time.perf_counter) -> None:
         if not candidates:
@@ -97,10 +106,11 @@ class ThreadTuner:
         self._clock = clock
         self.current: int | None = None
         self.chosen: int | None = None
-        self.measured: dict[int, float] = {}
+        self.measured: dict[int, float] = {}   # seconds per token at the trial's mean step length
+        self._fits: dict[int, StepFit] = {}
         self._plan: list[int] = []
-        self._samples: dict[int, list[float]] = {}
-        self._recent: list[float] = []
+        self._samples: dict[int, list[tuple[int, float]]] = {}   # (tokens, seconds) of each counted step
+        self._recent: list[float] = []   # the chosen count's recent steps: seconds / what its fit expects
         self._pending: tuple[int, float, int, bool] | None = None   # count, start, tokens, counted
         self._chosen_at = 0.0
         self._warmup = warmup
@@ -113,7 +123,7 @@ class ThreadTuner:
         if self._pending is not None:
             count, start, done_tokens, counted = self._pending
             if counted:
-                self._record(count, (now - start) / max(1, done_tokens))
+                self._record(count, max(1, done_tokens), now - start)
         if self._warmup:
             self._warmup -= 1
             want, counted = self.candidates[0], False
@@ -130,15 +140,16 @@ class ThreadTuner:
         return want
 
     # ------------------------------------------------------------------ measurements
-    def _record(self, count: int, per_token: float) -> None:
+    def _record(self, count: int, tokens: int, seconds: float) -> None:
         if self._in_trial:
-            self._samples.setdefault(count, []).append(per_token)
+            self._samples.setdefault(count, []).append((tokens, seconds))
             if not self._plan:
                 self._finish_trial()
             return
-        self._recent = (self._recent + [per_token])[-self.window:]
-        slowed = (len(self._recent) == self.window and self.chosen in self.measured
-                  and statistics.median(self._recent) > self.slower * self.measured[self.chosen])
+        fit = self._fits.get(self.chosen) if self.chosen is not None else None
+        if fit is not None:
+            self._recent = (self._recent + [seconds / fit.at(tokens)])[-self.window:]
+        slowed = len(self._recent) == self.window and statistics.median(self._recent) > self.slower
         if slowed or self._clock() - self._chosen_at > self.recheck_s:
             self._start_trial()
 
@@ -157,7 +168,11 @@ class ThreadTuner:
 
     def _finish_trial(self) -> None:
         self._in_trial = False
-        self.measured = {c: _robust_median(v) for c, v in self._samples.items() if v}
+        kept = {c: _without_outliers(v) for c, v in self._samples.items() if v}
+        self._fits = {c: StepFit.of(v) for c, v in kept.items()}
+        steps = [n for v in kept.values() for n, _ in v]
+        length = sum(steps) / len(steps)
+        self.measured = {c: fit.at(length) / length for c, fit in self._fits.items()}
         best = min(self.measured.values())
         choice = min(c for c, t in self.measured.items() if t <= best * (1 + self.tie))
         changed = choice != self.chosen
@@ -167,11 +182,33 @@ class ThreadTuner:
             self._on_choice(choice, dict(self.measured))
 
 
-def _robust_median(values: list[float], outlier: float = 3.0) -> float:
-    """The median of `values` without those over `outlier` x the median (an evaluation between two steps)."""
-    mid = statistics.median(values)
-    kept = [v for v in values if v <= outlier * mid]
-    return statistics.median(kept) if kept else mid
+class StepFit:
+    """A count's step time as `fixed + per_token * tokens`, least squares over its trial steps.
+
+    Without a spread of lengths (fixed padding: every step the same) it is the mean time per token."""
+
+    def __init__(self, fixed: float, per_token: float) -> None:
+        self.fixed, self.per_token = fixed, per_token
+
+    @classmethod
+    def of(cls, samples: list[tuple[int, float]]) -> "StepFit":
+        tokens = [float(n) for n, _ in samples]
+        seconds = [t for _, t in samples]
+        if len(set(tokens)) > 1:
+            per_token, fixed = statistics.linear_regression(tokens, seconds)
+            return cls(fixed, per_token)
+        return cls(0.0, sum(seconds) / sum(tokens))
+
+    def at(self, tokens: float) -> float:
+        """Expected seconds of a step of `tokens` tokens (kept above zero: a line fitted to noisy steps may cross it)."""
+        return max(self.fixed + self.per_token * tokens, 1e-9)
+
+
+def _without_outliers(samples: list[tuple[int, float]], outlier: float = 3.0) -> list[tuple[int, float]]:
+    """The steps whose time per token is at most `outlier` x the median (not an evaluation between two steps)."""
+    mid = statistics.median(t / n for n, t in samples)
+    kept = [(n, t) for n, t in samples if t / n <= outlier * mid]
+    return kept or samples
 
 
 def _torch_set_threads(n: int) -> None:

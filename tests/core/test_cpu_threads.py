@@ -16,8 +16,9 @@ class Machine:
     """A fake CPU: seconds per token for each thread count, changed by the test (e.g. a busy program starts);
     the tuner's clock advances by each step's time."""
 
-    def __init__(self, per_token: dict[int, float]) -> None:
+    def __init__(self, per_token: dict[int, float], fixed: float = 0.0) -> None:
         self.per_token = per_token
+        self.fixed = fixed   # seconds every step pays whatever its length (Python, the Trainer's loop)
         self.threads = None
         self.now = 0.0
         self.sets: list[int] = []
@@ -27,9 +28,10 @@ class Machine:
         self.threads = n
         self.sets.append(n)
 
-    def tuner(self, candidates=(1, 2), **kw) -> ThreadTuner:
+    def tuner(self, candidates=(1, 2), rounds=2, **kw) -> ThreadTuner:
+        """Two rounds (1 2 2 1) keep these step patterns short; a run's default is longer (test below)."""
         return ThreadTuner(list(candidates), set_threads=self.set_threads, clock=lambda: self.now,
-                           on_choice=lambda n, m: self.choices.append((n, m)), **kw)
+                           on_choice=lambda n, m: self.choices.append((n, m)), rounds=rounds, **kw)
 
     def run(self, tuner: ThreadTuner, steps: int, tokens=(500, 700), pause_every: int = 0) -> list[int]:
         used = []
@@ -38,7 +40,7 @@ class Machine:
             n = tuner.step(t)
             assert n == self.threads
             woke = used and used[-1] != n
-            self.now += self.per_token[n] * t * (3.0 if woke else 1.0)   # a wake-up step is slow
+            self.now += (self.fixed + self.per_token[n] * t) * (3.0 if woke else 1.0)   # a wake-up step is slow
             if pause_every and i % pause_every == pause_every - 1:
                 self.now += 5.0                                            # an evaluation between two steps
             used.append(n)
@@ -55,6 +57,32 @@ def test_the_faster_count_wins_and_stays():
     assert used[:3] == [1, 1, 1]
     assert used[3:3 + 6 + 13 + 7] == [1] * 6 + [2] * 13 + [1] * 7
     assert set(used[30:]) == {2}
+
+
+def test_counts_are_compared_at_the_same_step_length():
+    # NER-like steps: 20 ms of fixed cost, and two threads 20 % faster per token. The trial's one-thread
+    # blocks happen to get long batches, its two-thread blocks short ones (length-grouped batches in
+    # blocks); time per token would pick one thread, the fits at one length pick two.
+    machine = Machine({1: 30e-6, 2: 24e-6}, fixed=0.020)
+    long_, short = [900, 1100], [150, 250]
+    plan = [1] * 3 + [1] * 6 + [2] * 13 + [1] * 7   # warm-up, then 1 2 2 1 with a wake-up step per switch
+    tokens = [(long_ if n == 1 else short)[i % 2] for i, n in enumerate(plan)] + [500] * 40
+    tuner = machine.tuner()
+    used = machine.run(tuner, len(tokens), tokens=tokens)
+    assert used[:len(plan)] == plan
+    assert tuner.chosen == 2 and machine.choices[0][0] == 2
+    length = (6 * 1000 + 12 * 200 + 6 * 1000) / 24   # the trial's counted steps
+    assert machine.choices[0][1] == pytest.approx({1: 0.020 / length + 30e-6, 2: 0.020 / length + 24e-6})
+    assert set(used[len(plan):]) == {2}
+
+
+def test_a_runs_trial_has_four_rounds():
+    machine = Machine({1: 40e-6, 2: 25e-6})
+    tuner = ThreadTuner([1, 2], set_threads=machine.set_threads, clock=lambda: machine.now)
+    used = machine.run(tuner, 70)
+    # 3 warm-up steps, then 1 2 2 1 1 2 2 1: 6 counted steps a block, a wake-up step per switch
+    assert used[:3 + 6 + 13 + 13 + 13 + 7] == [1] * 9 + [2] * 13 + [1] * 13 + [2] * 13 + [1] * 7
+    assert tuner.chosen == 2 and set(used[55:]) == {2}
 
 
 def test_a_tie_keeps_the_smaller_count():
@@ -113,7 +141,7 @@ def test_a_cpu_run_measures_its_thread_count_unless_it_is_fixed(tmp_path, monkey
     monkeypatch.setattr(cpu_threads, "thread_candidates", lambda physical=None, usable=None: [1, 2])
     before = torch.get_num_threads()
     try:
-        sets = ["max_steps=40", "logging_steps=5", "eval_steps=40", "save_steps=40"] + (["cpu_threads=1"] if fixed else [])
+        sets = ["max_steps=70", "logging_steps=5", "eval_steps=70", "save_steps=70"] + (["cpu_threads=1"] if fixed else [])   # a trial: ~55 steps
         summary, rec = train_preset("demo", tmp_path / "run", sets=sets)
     finally:
         torch.set_num_threads(before)
