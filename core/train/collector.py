@@ -21,7 +21,11 @@ documentation gives for long-lived objects); this module applies them around a r
   back (`gc.unfreeze()`): whatever the run or a failed attempt left in cycles is freed by the next
   collection, as the OOM back-off relies on (it calls `gc.collect()` before it retries).
 
-The host's own setting is kept: if it had turned automatic collection off, it stays off.
+The host's own settings are kept: if it had turned automatic collection off, it stays off; if it had
+frozen objects itself (the app freezes what its background preload of torch & co. imported, see
+gui/qt_preload.py), the run neither freezes nor unfreezes anything (Python cannot unfreeze selectively,
+so handing back our objects would hand back the host's too): the imports are frozen already, and the
+collections look at the run's own objects only.
 """
 from __future__ import annotations
 
@@ -32,15 +36,17 @@ from contextlib import contextmanager
 _depth = 0               # start_up_paused() may nest (a probe inside a run)
 _host_enabled = True     # the host's setting when the outermost pause began
 _imports_frozen = False  # imports_done() freezes once a run: a second call would freeze a probe's leftovers
+_host_froze = False      # the host had objects in the permanent generation when the outermost pause began
 
 
 @contextmanager
 def start_up_paused() -> Iterator[None]:
     """No automatic collections inside (explicit `gc.collect()` calls still run); the host's setting after."""
-    global _depth, _host_enabled, _imports_frozen
+    global _depth, _host_enabled, _imports_frozen, _host_froze
     if _depth == 0:
         _imports_frozen = False
         _host_enabled = gc.isenabled()
+        _host_froze = gc.get_freeze_count() > 0
         gc.collect()
     _depth += 1
     gc.disable()
@@ -56,7 +62,7 @@ def imports_done() -> None:
     """Inside a run's start-up: what has been imported stays out of the collections that follow (once a
     run: what is made after the first call, a probe's Trainers say, is collected before training)."""
     global _imports_frozen
-    if _depth and not _imports_frozen:
+    if _depth and not _imports_frozen and not _host_froze:
         gc.freeze()
         _imports_frozen = True
 
@@ -64,17 +70,19 @@ def imports_done() -> None:
 @contextmanager
 def frozen_for_training() -> Iterator[None]:
     """What exists now stays out of the collections made inside; automatic collection as the host had it.
-
-    Note that `gc.unfreeze()` afterwards also hands back objects a host froze itself (LapTune freezes
-    nothing else)."""
+    A host that froze objects itself keeps its permanent generation as it is (nothing frozen, nothing
+    handed back)."""
     enabled = gc.isenabled()
+    freeze = not (_host_froze if _depth else gc.get_freeze_count() > 0)
     gc.collect()
-    gc.freeze()
+    if freeze:
+        gc.freeze()
     if _host_enabled if _depth else enabled:
         gc.enable()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
         if not enabled:
             gc.disable()

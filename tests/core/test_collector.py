@@ -26,6 +26,7 @@ def cycle() -> weakref.ref:
 @pytest.fixture(autouse=True)
 def collector_as_found():
     enabled = gc.isenabled()
+    gc.unfreeze()   # start with nothing frozen (an app test's preload may have frozen this process's objects)
     yield
     gc.unfreeze()
     gc.enable() if enabled else gc.disable()
@@ -79,6 +80,27 @@ def test_training_sees_only_what_it_makes_and_everything_is_handed_back_after():
         gc.collect()
         assert kept_ref() is None   # handed back: freed by the next collection
     assert gc.isenabled()
+
+
+def test_a_host_that_froze_objects_keeps_them_frozen_and_the_run_still_frees_its_own():
+    host = Node()   # the app's preload: imported modules it froze
+    host_ref = weakref.ref(host)
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    del host
+    with collector.start_up_paused():
+        collector.imports_done()
+        assert gc.get_freeze_count() == frozen   # nothing of the run's joins the host's permanent generation
+        model = Node()
+        model_ref = weakref.ref(model)
+        with collector.frozen_for_training():
+            assert gc.isenabled() and gc.get_freeze_count() == frozen
+            del model
+            gc.collect()
+            assert model_ref() is None   # not frozen: collected as usual
+        assert gc.get_freeze_count() == frozen   # the host's frozen objects stay frozen after the run
+    gc.collect()
+    assert host_ref() is not None and gc.get_freeze_count() == frozen
 
 
 def test_imports_done_freezes_only_inside_a_run_and_once():

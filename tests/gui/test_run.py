@@ -75,6 +75,10 @@ def test_start_pause_resume_stop_resume_from_checkpoint_finish(make_window, qtbo
     assert rows[0].startswith("step,loss,loss_smoothed,learning_rate") and len(rows) == 13
     window.open_run(str(rd.path))
     assert plots.series["loss"].n == 12 and "Showing run" in window.statusLine.text()
+    import gc
+    # The preload froze the training stack out of the collector's way (gui/qt_preload.py); the runs left it
+    # frozen and collection on (core/train/collector.py).
+    assert gc.isenabled() and gc.get_freeze_count() > 0
 
 
 def test_guard_pause_from_a_sensor_trace_and_close_during_run(make_window, qtbot):
