@@ -12,8 +12,8 @@ and tries again when its steps slow down
 Steps of length-grouped batches differ in length, and a step's time is not proportional to its tokens:
 a NER step pays ~20 ms of fixed cost (Python, transformers' modules, the Trainer's loop) on top of
 ~14 us a token here. Comparing time per token then favours whichever count happened to get the longer
-batches: over a whole epoch of alternating trials, the per-token medians picked one thread in every
-4-block trial although two threads were 6-9 % faster at equal length (docs/benchmarks.md). So each
+batches: over a whole epoch of alternating trials, the per-token medians picked one thread in 80-100 %
+of 4-block trials although two threads were 6-9 % faster at equal length (docs/benchmarks.md). So each
 count's step times are fitted as a line in the step's tokens, and the counts are compared at the same
 length, the mean of the trial's steps. A trial runs each count 4 x 6 steps (in those logs 2 x 6 picked the
 faster count in 4 trials of 5, 4 x 6 in all; the slower count's 24 steps cost ~0.1 s of a NER run).
