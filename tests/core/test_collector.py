@@ -132,18 +132,27 @@ def test_a_run_pauses_then_freezes_then_hands_everything_back(tmp_path):
     assert gc.isenabled() and gc.get_freeze_count() == 0   # afterwards: as before the run
 
 
-def test_after_an_oom_the_failed_attempts_model_is_freed_before_the_retry(tmp_path, monkeypatch):
+@pytest.fixture
+def built_models(monkeypatch) -> list[weakref.ref]:
+    """Weak references to every model a run (or its probe) builds, in order."""
     import core.train.session as session
+    import core.train.setup as setup
 
     models: list[weakref.ref] = []
-    real_build = session.build_task
+    real_build = setup.build_task
 
     def build_task(*args, **kwargs):
         bundle = real_build(*args, **kwargs)
         models.append(weakref.ref(bundle.model))
         return bundle
 
-    monkeypatch.setattr(session, "build_task", build_task)
+    monkeypatch.setattr(setup, "build_task", build_task)     # the probe imports it from here
+    monkeypatch.setattr(session, "build_task", build_task)   # the session's own reference
+    return models
+
+
+def test_after_an_oom_the_failed_attempts_model_is_freed_before_the_retry(tmp_path, built_models):
+    models = built_models
     alive_at_retry: list[bool] = []
 
     def on_event(event) -> None:
@@ -156,21 +165,13 @@ def test_after_an_oom_the_failed_attempts_model_is_freed_before_the_retry(tmp_pa
     assert alive_at_retry == [False]   # the first attempt's weights and optimizer did not stay beside the second's
 
 
-def test_a_probes_leftovers_are_freed_before_training_starts(tmp_path, monkeypatch):
+def test_a_probes_leftovers_are_freed_before_training_starts(tmp_path, monkeypatch, built_models):
     import core.train.probe as probe
-    import core.train.setup as setup
     from core.config.presets import resolve
     from core.machine.fakes import fake_probe
     from core.train import session
 
-    models: list[weakref.ref] = []
-    real_build = setup.build_task
-
-    def build_task(*args, **kwargs):
-        bundle = real_build(*args, **kwargs)
-        models.append(weakref.ref(bundle.model))
-        return bundle
-
+    models = built_models
     leftovers: list[weakref.ref] = []
     frozen_at_probe: list[int] = []
     real_probe = probe.run_probe
@@ -181,8 +182,6 @@ def test_a_probes_leftovers_are_freed_before_training_starts(tmp_path, monkeypat
         leftovers.append(cycle())   # what a probe may leave in cycles: it must not be frozen with the imports
         return result
 
-    monkeypatch.setattr(setup, "build_task", build_task)
-    monkeypatch.setattr(session, "build_task", build_task)
     monkeypatch.setattr(probe, "run_probe", run_probe)
     alive: list[tuple[bool, bool]] = []
 
