@@ -1,13 +1,21 @@
 """torch's thread count for a CPU run, measured while the run goes instead of guessed.
 
 Whether a second thread helps depends on the model and the machine's load: on an idle 2-core laptop two
-threads make a classification step at ~160 tokens 1.6x faster, a NER step at ~40 tokens not at all
-(the matrices are too small to split), and beside one busy program two threads are twice as slow
+threads make a classification step at ~160 tokens 1.6x faster, a NER step at ~40 tokens 0-25 % faster
+(small matrices split poorly; the gain moves with the machine's load), and beside one busy program two threads are twice as slow
 (OpenMP's threads spin waiting for a partner that is descheduled). torch has no adaptive setting, so
 `ThreadTuner` tries the candidate counts on the run's own steps, a few steps each, keeps the fastest
 (the smaller count when they measure within 3 %: a second thread doubles the CPU time and the heat),
-and tries again when its steps slow down
-(another program started) or every `recheck_s` seconds (one may have stopped).
+measures once more a few seconds later and decides on both trials' steps, and tries again when its
+steps slow down (another program started) or every `recheck_s` seconds (one may have stopped).
+
+Why a second trial: one trial of ~24 steps a count decides for the whole of a short run (a NER run
+trains for ~15 s), and a step's time scatters by ~20 %, so a true 10-15 % gain of a second thread
+measures under the 3 % tie now and then, and anything that briefly takes the second core during the
+trial tips it: in one bench run a NER run kept one thread and took 29.6 s where the runs at two threads
+took ~20 s (docs/benchmarks.md). The second trial, `confirm_s` seconds after the first choice, adds its steps to the first trial's,
+so the count that keeps the rest of the run rests on twice the steps taken at two moments. Later
+re-measurements start afresh: their point is that the machine changed.
 
 Steps of length-grouped batches differ in length, and a step's time is not proportional to its tokens:
 a NER step pays ~20 ms of fixed cost (Python, transformers' modules, the Trainer's loop) on top of
@@ -87,15 +95,16 @@ class ThreadTuner:
     step times are fitted as a line in the step's tokens (`StepFit`), and the fastest at the trial's mean
     length wins, the smaller count when they are within `tie` (measurement noise). A step whose time per
     token is over 3x the trial's median for its count (an evaluation or a checkpoint ran between two steps)
-    does not count. After the trial the chosen count stays until its last `window` steps take a median
-    `slower` times what its fit expects for their lengths (another program took a core: two threads
-    beside it are 2x slower; the machine's own drift stays under 1.5x), or `recheck_s` seconds have
-    passed: then a new trial."""
+    does not count. `confirm_s` seconds after the first choice a second trial adds its steps to the
+    first's and decides again (None: no second trial). The chosen count then stays until its last `window`
+    steps take a median `slower` times what its fit expects for their lengths (another program took a
+    core: two threads beside it are 2x slower; the machine's own drift stays under 1.5x), or `recheck_s`
+    seconds have passed: then a new trial on new steps only."""
 
     def __init__(self, candidates: list[int], *, set_threads: Callable[[int], None] | None = None,
                  on_choice: Callable[[int, dict[int, float]], None] | None = None, block: int = 6, rounds: int = 4,
                  tie: float = 0.03, slower: float = 1.5, window: int = 18, recheck_s: float = 120.0, warmup: int = 3,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+                 confirm_s: float | None = 5.0, clock: Callable[[], float] = time.perf_counter) -> None:
         if not candidates:
             raise ValueError("no thread counts to choose from")
         self.candidates = sorted(set(candidates))
@@ -103,6 +112,8 @@ class ThreadTuner:
         self._on_choice = on_choice
         self.block, self.rounds, self.tie, self.slower, self.recheck_s = block, rounds, tie, slower, recheck_s
         self.window = window
+        self.confirm_s = confirm_s
+        self._confirmed = confirm_s is None   # the second trial, pooled with the first, has run
         self._clock = clock
         self.current: int | None = None
         self.chosen: int | None = None
@@ -150,12 +161,20 @@ class ThreadTuner:
         if fit is not None:
             self._recent = (self._recent + [seconds / fit.at(tokens)])[-self.window:]
         slowed = len(self._recent) == self.window and statistics.median(self._recent) > self.slower
-        if slowed or self._clock() - self._chosen_at > self.recheck_s:
+        since = self._clock() - self._chosen_at
+        if slowed:
+            self._start_trial()
+        elif not self._confirmed and since > self.confirm_s:
+            self._confirmed = True
+            self._start_trial(pooled=True)
+        elif since > self.recheck_s:
             self._start_trial()
 
     # ------------------------------------------------------------------ trials
-    def _start_trial(self) -> None:
-        self._samples = {}
+    def _start_trial(self, pooled: bool = False) -> None:
+        """A new trial; `pooled`: its steps join the last trial's (the second trial of a run)."""
+        if not pooled:
+            self._samples = {}
         self._recent = []
         if len(self.candidates) == 1:
             self._plan, self._in_trial = [], False
