@@ -2,20 +2,23 @@
 
 Whether a second thread helps depends on the model and the machine's load: on an idle 2-core laptop two
 threads make a classification step at ~160 tokens 1.6x faster, a NER step at ~40 tokens 0-25 % faster
-(small matrices split poorly; the gain moves with the machine's load), and beside one busy program two threads are twice as slow
-(OpenMP's threads spin waiting for a partner that is descheduled). torch has no adaptive setting, so
-`ThreadTuner` tries the candidate counts on the run's own steps, a few steps each, keeps the fastest
-(the smaller count when they measure within 3 %: a second thread doubles the CPU time and the heat),
-measures once more a few seconds later and decides on both trials' steps, and tries again when its
-steps slow down (another program started) or every `recheck_s` seconds (one may have stopped).
+(small matrices split poorly; the gain moves with the machine's load), and beside one busy program two
+threads are twice as slow (OpenMP's threads spin waiting for a partner that is descheduled). torch has
+no adaptive setting, so `ThreadTuner` tries the candidate counts on the run's own steps, a few steps
+each, keeps the fastest (the smaller count when they measure within 3 %: a second thread doubles the
+CPU time and the heat), measures once more a little later and decides on both trials' steps, and tries
+again when its steps slow down (another program started) or every `recheck_s` seconds (one may have
+stopped).
 
 Why a second trial: one trial of ~24 steps a count decides for the whole of a short run (a NER run
 trains for ~15 s), and a step's time scatters by ~20 %, so a true 10-15 % gain of a second thread
 measures under the 3 % tie now and then, and anything that briefly takes the second core during the
 trial tips it: in one bench run a NER run kept one thread and took 29.6 s where the runs at two threads
-took ~20 s (docs/benchmarks.md). The second trial, `confirm_s` seconds after the first choice, adds its steps to the first trial's,
-so the count that keeps the rest of the run rests on twice the steps taken at two moments. Later
-re-measurements start afresh: their point is that the machine changed.
+took ~20 s (docs/benchmarks.md). The second trial, `confirm_steps` steps after the first choice (~4 s
+of a NER run), adds its steps to the first trial's, so the count that keeps the rest of the run rests
+on twice the steps, taken at two moments. It is placed by steps, not seconds, so a run repeats its
+thread switches at the same steps when its choices are the same (a step computed at one or two threads
+rounds differently). Later re-measurements start afresh: their point is that the machine changed.
 
 Steps of length-grouped batches differ in length, and a step's time is not proportional to its tokens:
 a NER step pays ~20 ms of fixed cost (Python, transformers' modules, the Trainer's loop) on top of
@@ -95,8 +98,8 @@ class ThreadTuner:
     step times are fitted as a line in the step's tokens (`StepFit`), and the fastest at the trial's mean
     length wins, the smaller count when they are within `tie` (measurement noise). A step whose time per
     token is over 3x the trial's median for its count (an evaluation or a checkpoint ran between two steps)
-    does not count. `confirm_s` seconds after the first choice a second trial adds its steps to the
-    first's and decides again (None: no second trial). The chosen count then stays until its last `window`
+    does not count. `confirm_steps` steps after the first choice a second trial adds its steps to
+    the first's and decides again (None: no second trial). The chosen count then stays until its last `window`
     steps take a median `slower` times what its fit expects for their lengths (another program took a
     core: two threads beside it are 2x slower; the machine's own drift stays under 1.5x), or `recheck_s`
     seconds have passed: then a new trial on new steps only."""
@@ -104,7 +107,7 @@ class ThreadTuner:
     def __init__(self, candidates: list[int], *, set_threads: Callable[[int], None] | None = None,
                  on_choice: Callable[[int, dict[int, float]], None] | None = None, block: int = 6, rounds: int = 4,
                  tie: float = 0.03, slower: float = 1.5, window: int = 18, recheck_s: float = 120.0, warmup: int = 3,
-                 confirm_s: float | None = 5.0, clock: Callable[[], float] = time.perf_counter) -> None:
+                 confirm_steps: int | None = 200, clock: Callable[[], float] = time.perf_counter) -> None:
         if not candidates:
             raise ValueError("no thread counts to choose from")
         self.candidates = sorted(set(candidates))
@@ -112,8 +115,9 @@ class ThreadTuner:
         self._on_choice = on_choice
         self.block, self.rounds, self.tie, self.slower, self.recheck_s = block, rounds, tie, slower, recheck_s
         self.window = window
-        self.confirm_s = confirm_s
-        self._confirmed = confirm_s is None   # the second trial, pooled with the first, has run
+        self.confirm_steps = confirm_steps
+        self._confirmed = confirm_steps is None   # the second trial, pooled with the first, has run
+        self._since_choice = 0   # counted steps since the last trial ended
         self._clock = clock
         self.current: int | None = None
         self.chosen: int | None = None
@@ -160,14 +164,14 @@ class ThreadTuner:
         fit = self._fits.get(self.chosen) if self.chosen is not None else None
         if fit is not None:
             self._recent = (self._recent + [seconds / fit.at(tokens)])[-self.window:]
+        self._since_choice += 1
         slowed = len(self._recent) == self.window and statistics.median(self._recent) > self.slower
-        since = self._clock() - self._chosen_at
         if slowed:
             self._start_trial()
-        elif not self._confirmed and since > self.confirm_s:
+        elif not self._confirmed and self._since_choice >= self.confirm_steps:
             self._confirmed = True
             self._start_trial(pooled=True)
-        elif since > self.recheck_s:
+        elif self._clock() - self._chosen_at > self.recheck_s:
             self._start_trial()
 
     # ------------------------------------------------------------------ trials
@@ -197,6 +201,7 @@ class ThreadTuner:
         changed = choice != self.chosen
         self.chosen = choice
         self._chosen_at = self._clock()
+        self._since_choice = 0
         if changed and self._on_choice is not None:
             self._on_choice(choice, dict(self.measured))
 

@@ -112,7 +112,7 @@ def test_a_busy_program_makes_it_measure_again_and_drop_a_thread():
 
 def test_it_measures_again_after_recheck_seconds_and_returns_to_the_faster_count():
     machine = Machine({1: 41e-6, 2: 80e-6})           # busy at the start
-    tuner = machine.tuner(recheck_s=5.0, confirm_s=None)   # the second, pooled trial: the test below
+    tuner = machine.tuner(recheck_s=5.0, confirm_steps=None)   # the second, pooled trial: the test below
     machine.run(tuner, 40)
     assert tuner.chosen == 1
     machine.per_token = {1: 40e-6, 2: 25e-6}          # the other program ended; one thread does not slow down
@@ -123,37 +123,34 @@ def test_it_measures_again_after_recheck_seconds_and_returns_to_the_faster_count
     assert tuner.chosen == 2
 
 
-@pytest.mark.parametrize("confirm_s", [5.0, None])
-def test_a_second_trial_joins_the_first_and_overrules_a_disturbed_one(confirm_s):
+@pytest.mark.parametrize("confirm_steps", [50, None])
+def test_a_second_trial_joins_the_first_and_overrules_a_disturbed_one(confirm_steps):
     # Something takes the second core during the first trial only: two threads measure slower there.
-    # Five seconds later a second trial measures them 25 % faster; decided on both trials' steps (1: 40,
+    # 50 steps later a second trial measures them 25 % faster; decided on both trials' steps (1: 40,
     # 2: (42 + 30) / 2 = 36 us a token), two threads win for the rest of the run. Without the second
     # trial the disturbed one decides until recheck_s (120 s).
     machine = Machine({1: 40e-6, 2: 42e-6})
-    tuner = machine.tuner(confirm_s=confirm_s)
+    tuner = machine.tuner(confirm_steps=confirm_steps)
     machine.run(tuner, 30)                            # warm-up and the first trial (1 2 2 1)
     assert tuner.chosen == 1 and machine.choices == [(1, pytest.approx({1: 40e-6, 2: 42e-6}))]
     machine.per_token = {1: 40e-6, 2: 30e-6}          # the other program's burst is over
     machine.run(tuner, 10)
     assert tuner.chosen == 1                          # nothing measured yet
-    machine.now += 6.0                                # past confirm_s
-    used = machine.run(tuner, 60)
-    if confirm_s is None:
+    used = machine.run(tuner, 100)                    # 50 steps, then the second trial (1 2 2 1)
+    if confirm_steps is None:
         assert tuner.chosen == 1 and set(used) == {1} and len(machine.choices) == 1
         return
     assert tuner.chosen == 2 and used[-20:] == [2] * 20
     assert machine.choices[1] == (2, pytest.approx({1: 40e-6, 2: 36e-6}))
-    machine.now += 60.0                               # a second trial runs once, not every confirm_s
-    assert set(machine.run(tuner, 40)) == {2} and len(machine.choices) == 2
+    assert set(machine.run(tuner, 200)) == {2} and len(machine.choices) == 2   # once, not every 50 steps
 
 
 def test_later_trials_start_afresh():
     # After the second trial, a recheck measures new steps only: the machine changed since.
     machine = Machine({1: 41e-6, 2: 80e-6})           # busy for both early trials
-    tuner = machine.tuner(recheck_s=20.0)
+    tuner = machine.tuner(recheck_s=20.0, confirm_steps=20)
     machine.run(tuner, 30)
-    machine.now += 6.0
-    machine.run(tuner, 40)                            # the second trial, pooled: one thread
+    machine.run(tuner, 60)                            # the second trial, pooled: one thread
     assert tuner.chosen == 1 and len(machine.choices) == 1
     machine.per_token = {1: 40e-6, 2: 25e-6}          # idle now
     machine.now += 30.0                               # past recheck_s
