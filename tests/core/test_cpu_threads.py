@@ -150,7 +150,7 @@ def test_later_trials_start_afresh():
     machine = Machine({1: 41e-6, 2: 80e-6})           # busy for both early trials
     tuner = machine.tuner(recheck_s=20.0, confirm_steps=20)
     machine.run(tuner, 30)
-    machine.run(tuner, 60)                            # the second trial, pooled: one thread
+    assert 2 in machine.run(tuner, 60)                # the second trial, pooled: one thread
     assert tuner.chosen == 1 and len(machine.choices) == 1
     machine.per_token = {1: 40e-6, 2: 25e-6}          # idle now
     machine.now += 30.0                               # past recheck_s
