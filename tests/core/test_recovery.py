@@ -92,8 +92,10 @@ def _trace(path: Path, rows: list[dict]) -> str:
 def test_hot_gpu_pauses_and_resumes_with_identical_result(tmp_path):
     sets = ["max_steps=30", "logging_steps=1", "eval_steps=10", "save_steps=10", "guard.sample_interval_s=0.1"]
     baseline, _ = train_preset("demo", tmp_path / "base", sets=sets)
-    trace = _trace(tmp_path / "hot.jsonl", [{"t": 0, "gpu_temp_c": 60}, {"t": 0.2, "gpu_temp_c": 88},
-                                           {"t": 2.0, "gpu_temp_c": 80}, {"t": 3.0, "gpu_temp_c": 70}])
+    # Hot from the first reading: the sensors start before the model loads, and a warm process trains these
+    # 30 steps in ~0.3 s, so a reading that turns hot later (it was t = 0.2 s) could come after the last step.
+    trace = _trace(tmp_path / "hot.jsonl", [{"t": 0, "gpu_temp_c": 88}, {"t": 2.0, "gpu_temp_c": 80},
+                                           {"t": 3.0, "gpu_temp_c": 70}])
     summary, rec = train_preset("demo", tmp_path / "run", sets=sets, faults=Faults(sensor_trace=trace))
     actions = [(g.action, g.rule) for g in rec.of("guard")]
     assert actions[:2] == [("pause", "gpu_temp"), ("resume", "gpu_temp")]
