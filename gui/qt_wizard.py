@@ -2,7 +2,7 @@
 
 Every page reads and changes one thing, the wizard's overrides ({dotted field: value}); the config is
 always `core.config.presets.resolve(preset, overrides=...)`, so the wizard never decides anything the core
-would decide differently. Page 3 (data) lives in gui/qt_wizard_data.py, pages 4-6 in gui/qt_wizard_settings.py, the start page
+would decide differently. Page 3 (data) lives in gui/qt_wizard_data.py, pages 4-5 in gui/qt_wizard_settings.py, page 6 in gui/qt_wizard_review.py, the start page
 (a run from the data) in gui/qt_data_start.py.
 """
 from __future__ import annotations
@@ -273,7 +273,8 @@ class PresetWizard(QWizard):
         super().__init__(parent)
         from gui.qt_data_start import StartPage
         from gui.qt_wizard_data import DataPage
-        from gui.qt_wizard_settings import GuardPage, ReviewPage, SettingsPage
+        from gui.qt_wizard_review import ReviewPage
+        from gui.qt_wizard_settings import GuardPage, SettingsPage
 
         self.setObjectName("presetWizard")
         self.setWindowTitle(self.tr("New run"))

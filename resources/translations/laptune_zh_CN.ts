@@ -2159,132 +2159,132 @@
 <context>
     <name>GuardPage</name>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="343"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="342"/>
         <source>Guard</source>
         <translation>守护</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="344"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="343"/>
         <source>When to pause, resume or save and stop, so the laptop survives the run.</source>
         <translation>何时暂停、继续或保存并停止，让笔记本安全跑完训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="365"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="364"/>
         <source>Guard on</source>
         <translation>启用守护</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="365"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="364"/>
         <source>Watches the sensors and pauses or stops before the hardware suffers.</source>
         <translation>监视传感器，在硬件受损之前暂停或停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="366"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="365"/>
         <source>Pause at GPU °C</source>
         <translation>GPU 达到此温度暂停 (°C)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="366"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="365"/>
         <source>Laptop GPUs throttle in the high 80s; pausing lets the fans catch up.</source>
         <translation>笔记本 GPU 在 85 °C 以上会降频；暂停能让风扇把温度降下来。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="367"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="366"/>
         <source>Resume below GPU °C</source>
         <translation>GPU 低于此温度继续 (°C)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="367"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="366"/>
         <source>Well below the pause point, so the run does not pause and resume in a loop.</source>
         <translation>要明显低于暂停温度，避免反复暂停和继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="368"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="367"/>
         <source>Save and stop at GPU °C</source>
         <translation>GPU 达到此温度保存并停止 (°C)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="368"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="367"/>
         <source>Near the shutdown limit: save the work before the laptop switches off.</source>
         <translation>接近关机温度：在笔记本关机前保存进度。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="369"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="368"/>
         <source>Pause at VRAM share</source>
         <translation>显存占用达到此比例暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="369"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="368"/>
         <source>Above this share another program may push training into out-of-memory (0.95 = 95 %).</source>
         <translation>超过这个比例时，其他程序可能让训练内存不足（0.95 = 95 %）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="370"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="369"/>
         <source>Resume below VRAM share</source>
         <translation>显存占用低于此比例继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="370"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="369"/>
         <source>Resume once the other program has let go of its memory.</source>
         <translation>等其他程序释放显存后继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="371"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="370"/>
         <source>Pause at RAM share</source>
         <translation>内存占用达到此比例暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="371"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="370"/>
         <source>A full RAM makes the system swap, and everything slows to a crawl.</source>
         <translation>内存占满会让系统使用交换空间，一切都会变得极慢。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="372"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="371"/>
         <source>Resume below RAM share</source>
         <translation>内存占用低于此比例继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="372"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="371"/>
         <source>Resume when memory has been freed.</source>
         <translation>内存释放后继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="373"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="372"/>
         <source>Save and stop at RAM share</source>
         <translation>内存占用达到此比例保存并停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="373"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="372"/>
         <source>Just before the system would kill the process for lack of memory.</source>
         <translation>在系统因内存不足而杀掉进程之前。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="374"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="373"/>
         <source>Save and stop below battery %</source>
         <translation>电池低于此电量保存并停止 (%)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="374"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="373"/>
         <source>On battery, save the work before the laptop runs flat.</source>
         <translation>使用电池时，在电量耗尽前保存进度。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="375"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="374"/>
         <source>Warn when unplugged</source>
         <translation>拔掉电源时警告</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="375"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="374"/>
         <source>A laptop on battery throttles its GPU, and the run slows down.</source>
         <translation>笔记本用电池时会给 GPU 降频，训练会变慢。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="376"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="375"/>
         <source>Longest pause (minutes)</source>
         <translation>最长暂停时间（分钟）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="376"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="375"/>
         <source>A pause this long means something is wrong: save and stop instead of waiting for ever.</source>
         <translation>暂停这么久说明出了问题：保存并停止，而不是一直等待。</translation>
     </message>
@@ -2806,27 +2806,27 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>PresetWizard</name>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="279"/>
+        <location filename="../../gui/qt_wizard.py" line="280"/>
         <source>New run</source>
         <translation>新建训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="308"/>
+        <location filename="../../gui/qt_wizard.py" line="309"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="309"/>
+        <location filename="../../gui/qt_wizard.py" line="310"/>
         <source>Next &gt;</source>
         <translation>下一步 &gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="310"/>
+        <location filename="../../gui/qt_wizard.py" line="311"/>
         <source>&lt; Back</source>
         <translation>&lt; 上一步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard.py" line="311"/>
+        <location filename="../../gui/qt_wizard.py" line="312"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -2924,119 +2924,119 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="404"/>
+        <location filename="../../gui/qt_wizard_review.py" line="36"/>
         <source>Review</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="405"/>
+        <location filename="../../gui/qt_wizard_review.py" line="37"/>
         <source>What will run. Start training runs exactly this.</source>
         <translation>将要运行的内容。“开始训练”会完全按此运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="412"/>
-        <location filename="../../gui/qt_wizard_settings.py" line="439"/>
+        <location filename="../../gui/qt_wizard_review.py" line="44"/>
+        <location filename="../../gui/qt_wizard_review.py" line="71"/>
         <source>Show all settings</source>
         <translation>显示全部设置</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="423"/>
+        <location filename="../../gui/qt_wizard_review.py" line="55"/>
         <source>The same run from a terminal:</source>
         <translation>在终端中运行同样的训练：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="430"/>
+        <location filename="../../gui/qt_wizard_review.py" line="62"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="439"/>
+        <location filename="../../gui/qt_wizard_review.py" line="71"/>
         <source>Hide all settings</source>
         <translation>隐藏全部设置</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="468"/>
+        <location filename="../../gui/qt_wizard_review.py" line="100"/>
         <source>a folder on this computer</source>
         <translation>本机上的文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="470"/>
+        <location filename="../../gui/qt_wizard_review.py" line="102"/>
         <source>in the local cache</source>
         <translation>本地缓存中</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="472"/>
+        <location filename="../../gui/qt_wizard_review.py" line="104"/>
         <source>from the Hugging Face hub when training starts (needs internet, or a mirror)</source>
         <translation>训练开始时从 Hugging Face Hub 下载（需要联网或镜像）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="473"/>
+        <location filename="../../gui/qt_wizard_review.py" line="105"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="474"/>
+        <location filename="../../gui/qt_wizard_review.py" line="106"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="479"/>
+        <location filename="../../gui/qt_wizard_review.py" line="111"/>
         <source>{n} examples ({shape})</source>
         <translation>{n} 条样本（{shape}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="480"/>
+        <location filename="../../gui/qt_wizard_review.py" line="112"/>
         <source>evaluation: {file}</source>
         <translation>评估：{file}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="481"/>
+        <location filename="../../gui/qt_wizard_review.py" line="113"/>
         <source>evaluation: {pct} % held out</source>
         <translation>评估：留出 {pct} %</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="482"/>
+        <location filename="../../gui/qt_wizard_review.py" line="114"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="484"/>
+        <location filename="../../gui/qt_wizard_review.py" line="116"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="484"/>
+        <location filename="../../gui/qt_wizard_review.py" line="116"/>
         <source>{epochs:g} epochs, effective batch {eff} ({b} × {acc} accumulation)</source>
         <translation>{epochs:g} 轮，有效批大小 {eff}（{b} × {acc} 累积）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="489"/>
-        <location filename="../../gui/qt_wizard_settings.py" line="492"/>
+        <location filename="../../gui/qt_wizard_review.py" line="121"/>
+        <location filename="../../gui/qt_wizard_review.py" line="124"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="490"/>
+        <location filename="../../gui/qt_wizard_review.py" line="122"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="492"/>
+        <location filename="../../gui/qt_wizard_review.py" line="124"/>
         <source>estimate unavailable: {error}</source>
         <translation>无法估算：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="494"/>
+        <location filename="../../gui/qt_wizard_review.py" line="126"/>
         <source>on: pause at GPU {t} °C, RAM {ram} %, VRAM {vram} %; save and stop at battery {bat} %</source>
         <translation>开启：GPU {t} °C、内存 {ram} %、显存 {vram} % 时暂停；电量低于 {bat} % 时保存并停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="496"/>
+        <location filename="../../gui/qt_wizard_review.py" line="128"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="497"/>
+        <location filename="../../gui/qt_wizard_review.py" line="129"/>
         <source>Guard</source>
         <translation>守护</translation>
     </message>
@@ -3092,305 +3092,305 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="98"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="97"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="99"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="98"/>
         <source>The preset&apos;s values; change any. The bar shows the estimated peak memory.</source>
         <translation>预设的取值，都可以修改。进度条显示估计的内存峰值。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="112"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="111"/>
         <source>Auto-fit</source>
         <translation>自动适配</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="114"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="113"/>
         <source>Choose the fastest settings whose estimated memory fits this machine</source>
         <translation>选择估计内存能放进这台机器的最快设置</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="117"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="116"/>
         <source>Probe first: run a few steps to measure memory and speed before the run</source>
         <translation>先试探：正式训练前先跑几步，测量内存和速度</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="139"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="138"/>
         <source>Epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="139"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="138"/>
         <source>Passes over the training data.</source>
         <translation>遍历训练数据的次数。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="140"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="139"/>
         <source>Max steps</source>
         <translation>最大步数</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="140"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="139"/>
         <source>Stop after this many optimizer steps; &apos;auto&apos; runs all epochs.</source>
         <translation>优化器走完这么多步后停止；“auto”表示跑完所有轮。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="141"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="140"/>
         <source>Micro-batch</source>
         <translation>微批大小</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="141"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="140"/>
         <source>Samples per forward pass. Memory: up, roughly linearly.</source>
         <translation>每次前向传播的样本数。内存：增加，大致线性。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="142"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="141"/>
         <source>Accumulation</source>
         <translation>梯度累积</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="142"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="141"/>
         <source>Micro-batches per optimizer step; the effective batch is micro-batch × accumulation. Memory: none.</source>
         <translation>每个优化步累积的微批数；有效批大小 = 微批 × 累积。内存：不变。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="143"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="142"/>
         <source>Max sequence length</source>
         <translation>最大序列长度</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="143"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="142"/>
         <source>Tokens per sample; longer samples are cut. Memory: up, linear to quadratic.</source>
         <translation>每个样本的词元数，更长的会被截断。内存：增加，线性到平方。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="144"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="143"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="144"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="143"/>
         <source>Step size of the optimizer.</source>
         <translation>优化器的步长。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="145"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="144"/>
         <source>Head/CRF learning rate</source>
         <translation>任务头/CRF 学习率</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="145"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="144"/>
         <source>A separate, usually larger, learning rate for the task head and CRF.</source>
         <translation>任务头和 CRF 单独使用的学习率，通常更大。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="146"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="145"/>
         <source>Optimizer</source>
         <translation>优化器</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="146"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="145"/>
         <source>adamw keeps two fp32 states per trainable weight; 8-bit keeps two bytes; sgd none. Memory: adamw &gt; 8-bit &gt; adafactor &gt; sgd.</source>
         <translation>adamw 为每个可训练权重保存两个 fp32 状态；8-bit 保存两个字节；sgd 不保存。内存：adamw &gt; 8-bit &gt; adafactor &gt; sgd。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="147"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="146"/>
         <source>Evaluate every</source>
         <translation>评估间隔</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="147"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="146"/>
         <source>Steps between evaluations; &apos;auto&apos; evaluates once per epoch.</source>
         <translation>两次评估之间的步数；“auto”表示每轮评估一次。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="148"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="147"/>
         <source>Save every</source>
         <translation>保存间隔</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="148"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="147"/>
         <source>Steps between checkpoints; &apos;auto&apos; saves once per epoch.</source>
         <translation>两个检查点之间的步数；“auto”表示每轮保存一次。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="149"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="148"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="149"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="148"/>
         <source>fp16/bf16 halve activation memory on a GPU; on the CPU, auto trains in bf16 where the CPU has it (faster), else fp32.</source>
         <translation>fp16/bf16 在 GPU 上让激活内存减半；在 CPU 上，auto 在支持 bf16 的 CPU 上用 bf16 训练（更快），否则用 fp32。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="150"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="149"/>
         <source>Gradient checkpointing</source>
         <translation>梯度检查点</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="150"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="149"/>
         <source>Recompute activations in the backward pass. Memory: down 30-50 %; time: up 20-30 %.</source>
         <translation>反向传播时重新计算激活。内存：减少 30-50 %；时间：增加 20-30 %。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="151"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="150"/>
         <source>Frozen layers</source>
         <translation>冻结层数</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="151"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="150"/>
         <source>Freeze the embeddings and the first N layers. Memory: down (no gradients or optimizer state for them).</source>
         <translation>冻结嵌入层和前 N 层。内存：减少（这些层没有梯度和优化器状态）。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="152"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="151"/>
         <source>4-bit weights (QLoRA)</source>
         <translation>4 位权重 (QLoRA)</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="152"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="151"/>
         <source>NF4 weights through bitsandbytes, CUDA only. Memory: down about 4x for the weights.</source>
         <translation>通过 bitsandbytes 使用 NF4 权重，仅限 CUDA。内存：权重约减少到 1/4。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="153"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="152"/>
         <source>LoRA adapters</source>
         <translation>LoRA 适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="153"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="152"/>
         <source>Train small adapters instead of all weights. Memory: down.</source>
         <translation>只训练小的适配器而不是全部权重。内存：减少。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="154"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="153"/>
         <source>LoRA rank</source>
         <translation>LoRA 秩</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="154"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="153"/>
         <source>Adapter size. Memory: up, slightly.</source>
         <translation>适配器大小。内存：略有增加。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="193"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="192"/>
         <source>of available RAM</source>
         <translation>（可用内存）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="194"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="193"/>
         <source>of {gpu}&apos;s memory</source>
         <translation>（{gpu} 显存）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="199"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="198"/>
         <source>estimate unavailable: the settings are invalid</source>
         <translation>无法估计：设置无效</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="204"/>
-        <location filename="../../gui/qt_wizard_settings.py" line="210"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="203"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="209"/>
         <source>estimate unavailable</source>
         <translation>无法估计</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="215"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="214"/>
         <source>Estimated peak {peak} {where} ({total}): {pct} %</source>
         <translation>估计峰值 {peak} {where}（共 {total}）：{pct} %</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="241"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="240"/>
         <source>{steps} optimizer steps (max steps)</source>
         <translation>{steps} 个优化步（最大步数）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="244"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="243"/>
         <source>about {steps} optimizer steps ({epochs:g} epochs × {n} examples ÷ effective batch {b})</source>
         <translation>约 {steps} 个优化步（{epochs:g} 轮 × {n} 个样本 ÷ 有效批大小 {b}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="247"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="246"/>
         <source>unknown number of steps</source>
         <translation>步数未知</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="249"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="248"/>
         <source>Estimated time: {rough}{how}.</source>
         <translation>估计时间：{rough}{how}。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="275"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="274"/>
         <source>No time estimate: {error}</source>
         <translation>无法估计时间：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="278"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="277"/>
         <source>{t} per epoch</source>
         <translation>每轮 {t}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="280"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="279"/>
         <source>{t} in all</source>
         <translation>共 {t}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="282"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="281"/>
         <source>about {t} s per optimizer step</source>
         <translation>每个优化步约 {t} 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="283"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="282"/>
         <source>{parts} (rough; tick &apos;probe first&apos; to measure); </source>
         <translation>{parts}（粗略估计；勾选“先试探”可实测）；</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="284"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="283"/>
         <source>{flops:.3g} TFLOP per optimizer step ({tokens} tokens, counted at max sequence length) ÷ {rate:.3g} TFLOPS effective + {overhead:g} s fixed cost per micro-batch = {sec:.3g} s per step.
 {source}</source>
         <translation>{flops:.3g} TFLOP 每优化步（{tokens} 个词元，按最大序列长度计）÷ 有效算力 {rate:.3g} TFLOPS + 每个微批固定开销 {overhead:g} 秒 = 每步 {sec:.3g} 秒。
 {source}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="297"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="296"/>
         <source>Fix the settings first.</source>
         <translation>请先修正设置。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="302"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="301"/>
         <source>Auto-fit is unavailable in this version.</source>
         <translation>此版本不支持自动适配。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="307"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="306"/>
         <source>Auto-fit could not estimate this model: {error}</source>
         <translation>自动适配无法估计这个模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="315"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="314"/>
         <source>No changes: the settings already fit.</source>
         <translation>无需修改：当前设置已经能放下。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="317"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="316"/>
         <source>Even the smallest settings do not fit. What would fit:</source>
         <translation>即使最小的设置也放不下。可以这样做：</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="330"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="329"/>
         <source>under a minute</source>
         <translation>不到一分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="332"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="331"/>
         <source>about {n} min</source>
         <translation>约 {n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="333"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="332"/>
         <source>about {n} h</source>
         <translation>约 {n} 小时</translation>
     </message>
@@ -3859,7 +3859,7 @@ Right-click: save this plot as PNG or the run&apos;s metrics as CSV.</source>
 <context>
     <name>_ConfigPage</name>
     <message>
-        <location filename="../../gui/qt_wizard_settings.py" line="58"/>
+        <location filename="../../gui/qt_wizard_settings.py" line="57"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
