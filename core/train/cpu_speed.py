@@ -16,7 +16,11 @@ What torch, transformers and glibc leave slow for the small encoders LapTune tra
   CPU kernel for the unfused math path and draws its mask with `bernoulli_`. `attention_forward` (a
   transformers attention function, registered as "laptune_cpu") computes the same softmax(QK^T)V with
   the mask above, and hands everything else (no dropout, evaluation, causal or grouped attention, GPUs)
-  to transformers' own SDPA function.
+  to transformers' own SDPA function. In bf16 its softmax is `bf16_softmax`: from 64 keys on torch's
+  bf16 kernels, where an fp32 softmax with casts on each side cost ~19 ms forward + backward at
+  16 x 4 x 256 x 256 against ~6 ms (and kept an fp32 copy of the probabilities for the backward).
+  The dropout mask multiplies as 0/1 and 1 / (1 - p) scales the output, 8x smaller than the
+  probabilities at 256 tokens.
 
 - **Freed memory.** glibc's malloc hands large freed blocks back to the kernel (above its trim
   threshold), so the next step's tensors of the same sizes fault their pages in again: ~1500 page faults
@@ -111,21 +115,60 @@ def attention_forward(module: nn.Module, query: torch.Tensor, key: torch.Tensor,
         return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
                                       is_causal=is_causal, **kwargs)
     scale = query.shape[-1] ** -0.5 if scaling is None else scaling
-    # Scale and mask in place on the product (its backward needs neither); softmax in fp32, rounded back to
-    # the compute dtype, as transformers' eager attention of most models does: on the CPU torch's bf16
-    # softmax is the slower one (forward + backward at 16 x 4 x 47 x 47: 0.27 ms this way, 0.62 in bf16).
+    # Scale and mask in place on the product (its backward needs neither); the probabilities accumulate in
+    # fp32 and are rounded once to the compute dtype, as transformers' eager attention of most models does.
     scores = torch.matmul(query, key.transpose(-1, -2)).mul_(scale)
     if attention_mask is not None:
         if attention_mask.dtype == torch.bool:   # transformers' SDPA masks: True = attend
             bias = torch.zeros(attention_mask.shape, dtype=scores.dtype, device=scores.device)
             attention_mask = bias.masked_fill_(~attention_mask, torch.finfo(scores.dtype).min)
         scores = scores.add_(attention_mask.to(scores.dtype))
-    if scores.dtype in (torch.bfloat16, torch.float16):
+    if scores.dtype == torch.bfloat16:
+        probs = bf16_softmax(scores)
+    elif scores.dtype == torch.float16:
         probs = torch.softmax(scores, dim=-1, dtype=torch.float32).to(scores.dtype)
     else:
         probs = torch.softmax(scores, dim=-1)
-    out = torch.matmul(probs * scaled_keep(probs.shape, dropout, probs.dtype), value)
+    # (probs * keep) @ V / (1 - p): the same product as probs * keep / (1 - p) @ V, with the scaling on
+    # the output ([.., length, head_dim]) instead of the probabilities ([.., length, length]).
+    keep = keep_mask(probs.shape, dropout).view(torch.uint8).to(probs.dtype)
+    out = torch.matmul(probs * keep, value).mul_(1.0 / (1.0 - dropout))
     return out.transpose(1, 2).contiguous(), None
+
+
+# From this many keys on, torch's bf16 softmax kernels (forward and backward) measured faster here than
+# fp32 ones with casts on each side: 16 x 4 x 64 x 64, one thread, 0.49 vs 0.59 ms forward + backward; at 256
+# keys 6.1 vs 18.9 ms. Below it the bf16 kernels were the slower ones (at 30 keys 0.81 vs 0.33 ms).
+BF16_SOFTMAX_MIN_KEYS = 64
+
+
+class _Bf16Softmax(torch.autograd.Function):
+    """softmax over the last dimension of a bf16 tensor, forward and backward in torch's bf16 kernels.
+
+    Both accumulate in fp32 and round once; the backward, p * (g - sum(g * p)), uses the rounded p that
+    the rest of the step also uses, and only that bf16 copy of the probabilities is kept for it (the fp32
+    path keeps an fp32 copy as well)."""
+
+    @staticmethod
+    def forward(ctx: Any, scores: torch.Tensor) -> torch.Tensor:
+        probs = torch.softmax(scores, dim=-1)
+        ctx.save_for_backward(probs)
+        return probs
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        (probs,) = ctx.saved_tensors
+        return torch._softmax_backward_data(grad.contiguous(), probs, -1, torch.bfloat16)
+
+
+def bf16_softmax(scores: torch.Tensor) -> torch.Tensor:
+    """Softmax over the last dimension of bf16 `scores`, in bf16: torch's bf16 kernels from
+    BF16_SOFTMAX_MIN_KEYS keys on, below it fp32 with a cast back (each the faster one, measured)."""
+    if scores.dtype != torch.bfloat16:
+        raise TypeError(f"bf16_softmax takes bf16 scores, not {scores.dtype}")
+    if scores.shape[-1] < BF16_SOFTMAX_MIN_KEYS:
+        return torch.softmax(scores, dim=-1, dtype=torch.float32).to(torch.bfloat16)
+    return _Bf16Softmax.apply(scores)
 
 
 def _register_attention() -> None:

@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from core.train import cpu_speed
-from core.train.cpu_speed import MaskDropout, attention_forward, keep_mask, speed_up
+from core.train.cpu_speed import (BF16_SOFTMAX_MIN_KEYS, MaskDropout, attention_forward, bf16_softmax, keep_mask,
+                                  speed_up)
 
 
 def test_keep_mask_is_bernoulli_in_every_slice_and_follows_the_seed():
@@ -73,21 +74,50 @@ def test_attention_with_dropout_equals_the_eager_formula(mask_kind):
         assert torch.allclose(g, r, atol=1e-10)
 
 
-def test_attention_in_bf16_takes_its_softmax_in_fp32():
+@pytest.mark.parametrize("n", [23, 80])   # below and above BF16_SOFTMAX_MIN_KEYS: both softmax paths
+def test_attention_in_bf16_is_the_exact_result_rounded(n):
     torch.manual_seed(7)
-    b, h, n, d, p = 2, 4, 23, 16, 0.1
+    b, h, d, p = 2, 4, 16, 0.1
     q, k, v = (torch.randn(b, h, n, d, dtype=torch.float64) for _ in range(3))
     attend = torch.ones(b, 1, n, n, dtype=torch.bool)
     attend[1, :, :, 15:] = False
     additive = torch.zeros(b, 1, n, n, dtype=torch.float64).masked_fill(~attend, torch.finfo(torch.float64).min)
+    qb, kb, vb = (t.bfloat16().requires_grad_() for t in (q, k, v))
     torch.manual_seed(8)
-    out, _ = attention_forward(torch.nn.Module(), q.bfloat16(), k.bfloat16(), v.bfloat16(), attend, dropout=p)
+    out, _ = attention_forward(torch.nn.Module(), qb, kb, vb, attend, dropout=p)
     torch.manual_seed(8)
     keep = keep_mask((b, h, n, n), p)
-    ref = _reference(q.bfloat16().double(), k.bfloat16().double(), v.bfloat16().double(), additive, keep, p, d ** -0.5)
+    exact = [t.detach().double().requires_grad_() for t in (qb, kb, vb)]
+    ref = _reference(*exact, additive, keep, p, d ** -0.5)
     assert out.dtype == torch.bfloat16
     # bf16 products and one rounding of the probabilities: within bf16's resolution of the exact result
     torch.testing.assert_close(out.double(), ref, atol=3e-2, rtol=2e-2)
+    g = torch.randn(out.shape, dtype=torch.float64)
+    grads = torch.autograd.grad(out, (qb, kb, vb), g.bfloat16())
+    ref_grads = torch.autograd.grad(ref, exact, g)
+    for got, want in zip(grads, ref_grads):
+        assert got.dtype == torch.bfloat16
+        torch.testing.assert_close(got.double(), want, atol=0.03 * want.abs().max().item(), rtol=0.05)
+
+
+@pytest.mark.parametrize("n", [17, BF16_SOFTMAX_MIN_KEYS, 100])
+def test_bf16_softmax_is_the_exact_softmax_rounded_with_its_gradient(n):
+    torch.manual_seed(11)
+    x = (torch.randn(3, 2, 5, n, dtype=torch.float64) * 4).bfloat16().requires_grad_()
+    probs = bf16_softmax(x)
+    exact = torch.softmax(x.detach().double(), -1)
+    assert probs.dtype == torch.bfloat16
+    # one rounding: within half a bf16 unit (2^-9 relative), plus what fp32 accumulation adds
+    torch.testing.assert_close(probs.double(), exact, rtol=2 ** -8, atol=1e-7)
+    # torch's bf16 kernels from BF16_SOFTMAX_MIN_KEYS keys on (measured faster there), fp32 + a cast below
+    assert ("_Bf16Softmax" in type(probs.grad_fn).__name__) == (n >= BF16_SOFTMAX_MIN_KEYS)
+    g = torch.randn(probs.shape, dtype=torch.float64).bfloat16()
+    (grad,) = torch.autograd.grad(probs, x, g)
+    want = exact * (g.double() - (g.double() * exact).sum(-1, keepdim=True))
+    assert grad.dtype == torch.bfloat16
+    torch.testing.assert_close(grad.double(), want, atol=0.02 * want.abs().max().item(), rtol=0.02)
+    with pytest.raises(TypeError, match="bf16"):
+        bf16_softmax(x.detach().float())
 
 
 def test_attention_without_dropout_is_transformers_sdpa():
