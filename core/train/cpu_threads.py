@@ -19,6 +19,9 @@ of a NER run), adds its steps to the first trial's, so the count that keeps the 
 on twice the steps, taken at two moments. It is placed by steps, not seconds, so a run repeats its
 thread switches at the same steps when its choices are the same (a step computed at one or two threads
 rounds differently). Later re-measurements start afresh: their point is that the machine changed.
+Only a close call gets the second trial (counts within `confirm_within`, 25 %, of each other): beside a
+busy program two threads measure ~2x slower, and there the second trial's two-thread steps cost a NER
+run ~1.5 s for nothing; classification's two threads measure ~1.6x faster.
 
 Steps of length-grouped batches differ in length, and a step's time is not proportional to its tokens:
 a NER step pays ~20 ms of fixed cost (Python, transformers' modules, the Trainer's loop) on top of
@@ -99,7 +102,8 @@ class ThreadTuner:
     length wins, the smaller count when they are within `tie` (measurement noise). A step whose time per
     token is over 3x the trial's median for its count (an evaluation or a checkpoint ran between two steps)
     does not count. `confirm_steps` steps after the first choice a second trial adds its steps to the
-    first's and decides again (None: no second trial). The chosen count then stays until its last
+    first's and decides again (None: no second trial), when the first trial's counts measured within
+    `confirm_within` of each other (a clear verdict needs no second look). The chosen count then stays until its last
     `window` steps take a median `slower` times what its fit expects for their lengths (another program
     took a core: two threads beside it are 2x slower; the machine's own drift stays under 1.5x), or
     `recheck_s` seconds have passed: then a new trial on new steps only."""
@@ -107,7 +111,8 @@ class ThreadTuner:
     def __init__(self, candidates: list[int], *, set_threads: Callable[[int], None] | None = None,
                  on_choice: Callable[[int, dict[int, float]], None] | None = None, block: int = 6, rounds: int = 4,
                  tie: float = 0.03, slower: float = 1.5, window: int = 18, recheck_s: float = 120.0, warmup: int = 3,
-                 confirm_steps: int | None = 200, clock: Callable[[], float] = time.perf_counter) -> None:
+                 confirm_steps: int | None = 200, confirm_within: float = 0.25,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
         if not candidates:
             raise ValueError("no thread counts to choose from")
         self.candidates = sorted(set(candidates))
@@ -115,7 +120,7 @@ class ThreadTuner:
         self._on_choice = on_choice
         self.block, self.rounds, self.tie, self.slower, self.recheck_s = block, rounds, tie, slower, recheck_s
         self.window = window
-        self.confirm_steps = confirm_steps
+        self.confirm_steps, self.confirm_within = confirm_steps, confirm_within
         self._confirmed = confirm_steps is None   # the second trial, pooled with the first, has run
         self._since_choice = 0   # counted steps since the last trial ended
         self._clock = clock
@@ -198,6 +203,8 @@ class ThreadTuner:
         self.measured = {c: fit.at(length) / length for c, fit in self._fits.items()}
         best = min(self.measured.values())
         choice = min(c for c, t in self.measured.items() if t <= best * (1 + self.tie))
+        if max(self.measured.values()) > best * (1 + self.confirm_within):
+            self._confirmed = True   # not a close call: no second trial
         changed = choice != self.chosen
         self.chosen = choice
         self._chosen_at = self._clock()

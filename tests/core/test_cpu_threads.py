@@ -146,8 +146,9 @@ def test_a_second_trial_joins_the_first_and_overrules_a_disturbed_one(confirm_st
 
 
 def test_later_trials_start_afresh():
-    # After the second trial, a recheck measures new steps only: the machine changed since.
-    machine = Machine({1: 41e-6, 2: 80e-6})           # busy for both early trials
+    # After the second trial, a recheck measures new steps only: the machine changed since. Pooled with
+    # the early trials' steps two threads would measure (48 + 48 + 25) / 3 = 40.3 us a token: one thread.
+    machine = Machine({1: 40e-6, 2: 48e-6})           # two threads 20 % slower in both early trials
     tuner = machine.tuner(recheck_s=20.0, confirm_steps=20)
     machine.run(tuner, 30)
     assert 2 in machine.run(tuner, 60)                # the second trial, pooled: one thread
@@ -156,6 +157,16 @@ def test_later_trials_start_afresh():
     machine.now += 30.0                               # past recheck_s
     machine.run(tuner, 40)
     assert tuner.chosen == 2 and machine.choices[-1] == (2, pytest.approx({1: 40e-6, 2: 25e-6}))
+
+
+@pytest.mark.parametrize("per_token, chosen", [({1: 41e-6, 2: 80e-6}, 1),    # beside a busy program
+                                               ({1: 40e-6, 2: 25e-6}, 2)])   # long classification steps
+def test_a_clear_verdict_gets_no_second_trial(per_token, chosen):
+    machine = Machine(per_token)
+    tuner = machine.tuner(confirm_steps=20)
+    machine.run(tuner, 30)                            # warm-up and the first trial (1 2 2 1)
+    assert tuner.chosen == chosen
+    assert set(machine.run(tuner, 200)) == {chosen} and len(machine.choices) == 1
 
 
 def test_one_candidate_means_no_trial():
