@@ -11,7 +11,10 @@ What torch, transformers and glibc leave slow for the small encoders LapTune tra
   ~6 ns each on the CPU): a quarter of a classification step at 256 tokens, where attention dropout
   masks batch x heads x length x length probabilities. `keep_mask` draws one 64-bit number for four
   elements and compares 16-bit slices with a threshold: same Bernoulli(1 - p) (p rounded to 1/65536),
-  same torch generator (so seeds and resumed runs repeat), 4x fewer draws.
+  4x fewer draws. torch's CPU generator (mt19937) still took ~6 ms for the 1M numbers of one attention
+  mask at 256 tokens; numpy's SFC64 gives them in ~2 ms, so a large mask's numbers come from an SFC64
+  seeded by one draw from torch's generator: seeds and resumed runs (torch's generator state is in every
+  checkpoint) repeat as before.
 - **Attention dropout.** With dropout in training, torch's scaled_dot_product_attention leaves its fused
   CPU kernel for the unfused math path and draws its mask with `bernoulli_`. `attention_forward` (a
   transformers attention function, registered as "laptune_cpu") computes the same softmax(QK^T)V with
@@ -71,9 +74,28 @@ def keep_mask(shape: torch.Size | tuple[int, ...], p: float, device: torch.devic
     when its slice is at or above -32768 + round(p * 65536)."""
     n = math.prod(shape)
     words = (n + 3) // 4
-    bits = torch.randint(-(1 << 63), (1 << 63) - 1, (words,), dtype=torch.int64, device=device)
+    bits = random_words(words, device)
     threshold = -(1 << 15) + round(p * _THRESHOLD_SPAN)
     return bits.view(torch.int16)[:n].view(shape) >= threshold
+
+
+# From this many 64-bit numbers on, numpy's SFC64 (~2 ns a number, plus ~17 us to seed it) is the cheaper
+# source here; torch's generator takes ~6 ns a number.
+NUMPY_MIN_WORDS = 8192
+
+
+def random_words(words: int, device: torch.device | str = "cpu") -> torch.Tensor:
+    """`words` uniformly random int64 numbers, determined by torch's default generator.
+
+    On the CPU, from `NUMPY_MIN_WORDS` on: numpy's SFC64 (a small-state generator that passes the usual
+    statistical test batteries), seeded with one number drawn from torch's generator, so
+    `torch.manual_seed` and a restored generator state repeat the numbers."""
+    if words < NUMPY_MIN_WORDS or torch.device(device).type != "cpu":
+        return torch.randint(-(1 << 63), (1 << 63) - 1, (words,), dtype=torch.int64, device=device)
+    import numpy as np
+
+    seed = int(torch.randint(0, (1 << 63) - 1, (1,), dtype=torch.int64).item())
+    return torch.from_numpy(np.random.SFC64(seed).random_raw(words).view(np.int64))
 
 
 def scaled_keep(shape: torch.Size | tuple[int, ...], p: float, dtype: torch.dtype) -> torch.Tensor:
@@ -137,7 +159,7 @@ def attention_forward(module: nn.Module, query: torch.Tensor, key: torch.Tensor,
 
 
 # From this many keys on, torch's bf16 softmax kernels (forward and backward) measured faster here than
-# fp32 ones with casts on each side: 16 x 4 x 64 x 64, one thread, 0.49 vs 0.59 ms forward + backward; at 256
+# fp32 ones with casts on each side: 16 x 4 x 64 x 64, one thread, 0.48 vs 0.59 ms forward + backward; at 256
 # keys 6.1 vs 18.9 ms. Below it the bf16 kernels were the slower ones (at 30 keys 0.81 vs 0.33 ms).
 BF16_SOFTMAX_MIN_KEYS = 64
 

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from core.train import cpu_speed
-from core.train.cpu_speed import (BF16_SOFTMAX_MIN_KEYS, MaskDropout, attention_forward, bf16_softmax, keep_mask,
-                                  speed_up)
+from core.train.cpu_speed import (BF16_SOFTMAX_MIN_KEYS, NUMPY_MIN_WORDS, MaskDropout, attention_forward, bf16_softmax,
+                                  keep_mask, random_words, speed_up)
 
 
 def test_keep_mask_is_bernoulli_in_every_slice_and_follows_the_seed():
@@ -26,6 +26,22 @@ def test_keep_mask_is_bernoulli_in_every_slice_and_follows_the_seed():
     assert torch.equal(keep_mask((1000, 1001), p), mask)
     assert keep_mask((7,), 0.0).all()
     assert abs(keep_mask((200_000,), 0.5).float().mean().item() - 0.5) < 0.005
+
+
+@pytest.mark.parametrize("words", [100, NUMPY_MIN_WORDS, 300_000])   # torch's generator below, numpy's SFC64 from
+def test_random_words_follow_torchs_generator_state(words):
+    state = torch.get_rng_state()                     # what a checkpoint keeps and a resumed run restores
+    first = random_words(words)
+    assert first.dtype == torch.int64 and first.shape == (words,)
+    torch.set_rng_state(state)
+    assert torch.equal(random_words(words), first)
+    second = random_words(words)                      # torch's generator moved on: new numbers
+    assert not torch.equal(second, first)
+    if words >= 100_000:
+        bits = ((first.unsqueeze(1) >> torch.arange(64)) & 1).float().mean(0)   # each bit set half the time
+        assert torch.all((bits - 0.5).abs() < 0.01), bits
+        same = (first.view(torch.int16) >= 0) == (second.view(torch.int16) >= 0)   # two masks at p = 0.5
+        assert abs(same.float().mean().item() - 0.5) < 0.005                     # independent of each other
 
 
 def test_dropout_scales_kept_elements_and_passes_gradients_through_the_mask():
