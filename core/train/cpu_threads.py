@@ -103,10 +103,10 @@ class ThreadTuner:
     token is over 3x the trial's median for its count (an evaluation or a checkpoint ran between two steps)
     does not count. `confirm_steps` steps after the first choice a second trial adds its steps to the
     first's and decides again (None: no second trial), when the first trial's counts measured within
-    `confirm_within` of each other (a clear verdict needs no second look). The chosen count then stays until its last
-    `window` steps take a median `slower` times what its fit expects for their lengths (another program
-    took a core: two threads beside it are 2x slower; the machine's own drift stays under 1.5x), or
-    `recheck_s` seconds have passed: then a new trial on new steps only."""
+    `confirm_within` of each other (a clear verdict needs no second look). The chosen count then stays
+    until its last `window` steps take a median `slower` times what its fit expects for their lengths
+    (another program took a core: two threads beside it are 2x slower; the machine's own drift stays
+    under 1.5x), or `recheck_s` seconds have passed: then a new trial on new steps only."""
 
     def __init__(self, candidates: list[int], *, set_threads: Callable[[int], None] | None = None,
                  on_choice: Callable[[int, dict[int, float]], None] | None = None, block: int = 6, rounds: int = 4,
