@@ -279,6 +279,53 @@ def test_fixed_padding_the_seed_way_trains_every_task(tmp_path, preset):
     assert summary["status"] == "completed"
 
 
+def test_pad_multiple_keeps_few_batch_lengths():
+    """8 up to 256 tokens, then 8 more per 256: at most ~32 padded lengths, so few kernel shapes."""
+    from core.train.tasks.base import pad_multiple
+
+    assert [pad_multiple(n) for n in (1, 64, 256, 257, 512, 1024, 2048)] == [8, 8, 8, 16, 16, 32, 64]
+    for limit in (64, 256, 512, 1000, 2048):
+        assert -(-limit // pad_multiple(limit)) <= 32
+
+
+def test_dynamic_padding_rounds_token_fields_up_to_the_multiple_never_past_the_limit():
+    from core.train.tasks.base import pad_batch
+
+    def feats(*lengths: int) -> list[dict]:
+        return [{"input_ids": [5] * n, "attention_mask": [1] * n, "word_mask": [1] * (n - 1), "label": 1} for n in lengths]
+
+    batch = pad_batch(feats(3, 9, 11), pad_id=0, fixed_length=None, limit=64)
+    assert batch["input_ids"].shape == (3, 16) and batch["attention_mask"].shape == (3, 16)
+    assert batch["input_ids"][0].tolist() == [5] * 3 + [0] * 13
+    assert batch["attention_mask"].sum(1).tolist() == [3, 9, 11]       # the padding is masked out
+    assert batch["word_mask"].shape == (3, 10)                          # per-word fields: their own longest
+    assert batch["label"].tolist() == [1, 1, 1]
+    assert pad_batch(feats(60, 61), 0, None, limit=62)["input_ids"].shape == (2, 62)   # not past the limit
+    assert pad_batch(feats(16), 0, None, limit=64)["input_ids"].shape == (1, 16)       # already a multiple
+    assert pad_batch(feats(3, 9), 0, None)["input_ids"].shape == (2, 9)                # no limit: the longest
+    assert pad_batch(feats(3, 9), 0, 64, limit=64)["input_ids"].shape == (2, 64)       # fixed: the seeds' way
+
+
+@pytest.mark.parametrize("preset", ["demo", "demo-ner", "demo-sft"])
+def test_every_task_pads_batches_to_the_multiple(preset):
+    from core.config.presets import resolve
+    from core.train.setup import Device, build_task
+    from core.train.tasks.base import pad_multiple
+
+    resolved = resolve(preset, env={}, dotenv=None, sets=[])
+    cfg = resolved.config
+    bundle = build_task(cfg, Device("cpu", None, "fp32", "test"), resolved.preset_path.parent)
+    for start in range(0, min(len(bundle.train_dataset), 12), 3):
+        feats = [bundle.train_dataset[i] for i in range(start, start + 3)]
+        batch = bundle.collator(feats)
+        longest = max(len(f["input_ids"]) for f in feats)
+        width = batch["input_ids"].shape[1]
+        assert width % pad_multiple(cfg.training.max_seq_length) == 0 or width == cfg.training.max_seq_length
+        assert longest <= width < longest + pad_multiple(cfg.training.max_seq_length)
+        if preset == "demo-sft":
+            assert batch["labels"].shape == batch["input_ids"].shape
+            assert (batch["labels"][:, longest:] == -100).all()
+
 def test_best_checkpoint_breaks_metric_ties_by_eval_loss():
     """Accuracy 1.0 at steps 30, 60 and 90: the best is the one with the lowest eval loss, not the first."""
     from core.record.runs import CheckpointInfo, best_checkpoint

@@ -85,8 +85,16 @@ def max_length(cfg: RunConfig, tokenizer: Any) -> int:
     return min(cfg.training.max_seq_length, model_max if model_max < 10**8 else 10**9)
 
 
-def pad_1d(seqs: list[list[int]], value: int, length: int | None = None) -> torch.Tensor:
-    length = max(length or max((len(s) for s in seqs), default=0), 1)
+def pad_1d(seqs: list[list[int]], value: int, length: int | None = None, multiple: int = 1,
+           cap: int | None = None) -> torch.Tensor:
+    """Rows padded with `value` to `length`, or to the longest row rounded up to a multiple of `multiple`
+    (but not past `cap`, nor below the longest row)."""
+    if length is None:
+        longest = max((len(s) for s in seqs), default=0)
+        length = -(-longest // multiple) * multiple
+        if cap is not None:
+            length = max(min(length, cap), longest)
+    length = max(length, 1)
     # One tensor from one flat list: a torch.tensor per row cost ~0.3 s an epoch of small batches.
     flat = [v for seq in seqs for v in (*seq, *([value] * (length - len(seq))))]
     return torch.tensor(flat, dtype=torch.long).view(len(seqs), length)
@@ -95,17 +103,35 @@ def pad_1d(seqs: list[list[int]], value: int, length: int | None = None) -> torc
 TOKEN_KEYS = ("input_ids", "attention_mask", "token_type_ids")
 
 
+def pad_multiple(limit: int) -> int:
+    """What dynamic padding rounds a batch's length up to: 8 up to 256 tokens, then 8 per 256 more.
+
+    Every new batch length is a new set of matrix shapes, and on the CPU oneDNN builds (JIT-compiles) a
+    kernel for each new shape of a bf16 product, ~0.6-2 ms each, keeping 1024 of them: a NER run whose
+    batches took every length from 1 to 64 built ~2900 of them (its cache overflowed), ~4 s of a 36 s run
+    on an AMX CPU; lengths in steps of 8 built ~340, once (docs/benchmarks.md, eighth round). At most ~32
+    lengths per limit keeps longer limits inside that cache too; 8 is also what tensor cores like on GPUs.
+    The padding added (under `multiple` tokens a batch) is masked out of attention and losses."""
+    return 8 * max(1, -(-limit // 256))
+
+
 def pad_batch(features: list[dict[str, Any]], pad_id: int, fixed_length: int | None,
-              pad_values: dict[str, int] | None = None, fixed_keys: tuple[str, ...] = TOKEN_KEYS) -> dict[str, torch.Tensor]:
-    """Pad every list field to the longest in the batch (dynamic padding) or, for the per-token fields in
-    `fixed_keys`, to fixed_length (the seeds' way)."""
+              pad_values: dict[str, int] | None = None, fixed_keys: tuple[str, ...] = TOKEN_KEYS,
+              limit: int | None = None) -> dict[str, torch.Tensor]:
+    """Pad every list field to the longest in the batch (dynamic padding; the per-token fields in
+    `fixed_keys` rounded up to `pad_multiple(limit)`, never past `limit`) or, for the fields in
+    `fixed_keys`, to fixed_length (the seeds' way). Other list fields (NER's per-word fields) are padded
+    to their own longest."""
     pad_values = {"input_ids": pad_id, "labels": -100, **(pad_values or {})}
+    multiple = pad_multiple(limit) if limit else 1
     batch: dict[str, torch.Tensor] = {}
     for key in features[0]:
         values = [f[key] for f in features]
         if isinstance(values[0], list):
-            length = fixed_length if key in fixed_keys else None
-            batch[key] = pad_1d(values, pad_values.get(key, 0), length)
+            if key in fixed_keys:
+                batch[key] = pad_1d(values, pad_values.get(key, 0), fixed_length, multiple, limit)
+            else:
+                batch[key] = pad_1d(values, pad_values.get(key, 0))
         else:
             batch[key] = torch.tensor(values)
     return batch

@@ -146,7 +146,8 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
 
     def collate(features: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
         # Labels are per token here: they must be padded to the same length as the inputs.
-        return pad_batch(features, pad_id, limit if fixed_padding else None, fixed_keys=TOKEN_KEYS + ("labels",))
+        return pad_batch(features, pad_id, limit if fixed_padding else None, fixed_keys=TOKEN_KEYS + ("labels",),
+                         limit=limit)
 
     prompt = cfg.sft.sample_prompt or (evals[0].messages[0]["content"] if evals else train[0].messages[0]["content"])
 

@@ -106,7 +106,7 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
     pad_id = tokenizer.pad_token_id or 0
 
     def collate(features: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
-        return pad_batch(features, pad_id, limit if fixed_padding else None)
+        return pad_batch(features, pad_id, limit if fixed_padding else None, limit=limit)
 
     def metrics(pred: Any) -> dict[str, float]:
         from core.train.tasks.metrics import accuracy_and_macro_f1

@@ -127,7 +127,7 @@ def build(cfg: RunConfig, model_path: str, preset_dir: Path | None, fixed_paddin
     pad_id = tokenizer.pad_token_id or 0
 
     def collate(features: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
-        return pad_batch(features, pad_id, limit if fixed_padding else None, {"word_mask": 0, "word_starts": 0})
+        return pad_batch(features, pad_id, limit if fixed_padding else None, {"word_mask": 0, "word_starts": 0}, limit=limit)
 
     def preprocess(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         # Viterbi-decode on the device during evaluation so only tag ids travel to the metrics.
