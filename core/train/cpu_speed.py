@@ -38,6 +38,9 @@ What torch, transformers and glibc leave slow for the small encoders LapTune tra
   `clip_grad_norm_cpu` computes the same with torch's foreach kernels (one call each); LapTuneTrainer
   uses it for CPU runs.
 
+- **Query, key and value in one product.** A small encoder's step is mostly per-operation overhead:
+  `fuse_qkv` computes the three projections of each self-attention as one (same parameters).
+
 `speed_up(model)` applies the dropout and attention changes to an encoder model built for a CPU run;
 state dicts, saved models (config.json does not record the attention function) and runs on other
 devices do not change.
@@ -201,11 +204,66 @@ def _register_attention() -> None:
     ALL_MASK_ATTENTION_FUNCTIONS.register(ATTENTION_NAME, sdpa_mask)   # the same masks as SDPA
 
 
+class _FusedQuery(nn.Linear):
+    """The query projection of a self-attention, computing the key and value projections with it.
+
+    One product with the three weight matrices side by side instead of three: a small encoder's step is
+    mostly per-operation overhead on the CPU (each bf16 product ~50 us before any arithmetic, its casts
+    and its backward as many again), so the three projections of a 2-layer BERT cost ~4 % of a NER step
+    more than one (docs/benchmarks.md, eighth round). The key and value results wait on their own
+    modules and are handed out when those are called with the very same input tensor, as every
+    self-attention does; called with anything else they compute their own product. The parameters stay
+    where they were (same names, same state dict, same checkpoints): the side-by-side weight is a
+    `torch.cat` under autograd, so each gradient lands on its own parameter."""
+
+    _siblings: tuple[nn.Linear, ...] = ()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        parts = (self, *self._siblings)
+        biases = [m.bias for m in parts]
+        bias = torch.cat(biases) if all(b is not None for b in biases) else None
+        out = nn.functional.linear(x, torch.cat([m.weight for m in parts]), bias)
+        pieces = out.split([m.out_features for m in parts], dim=-1)
+        for module, piece in zip(self._siblings, pieces[1:]):
+            module._pending = (x, piece)
+        return pieces[0]
+
+
+class _SharedProjection(nn.Linear):
+    """A key or value projection whose result `_FusedQuery` may already have computed for this input."""
+
+    _pending: tuple[torch.Tensor, torch.Tensor] | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        pending, self._pending = self._pending, None
+        if pending is not None and pending[0] is x:
+            return pending[1]
+        return super().forward(x)
+
+
+def fuse_qkv(model: nn.Module) -> int:
+    """Let each self-attention with `query`, `key` and `value` linear layers of one input size compute
+    them in one product (`_FusedQuery`); returns how many. Parameters and state dicts are unchanged."""
+    fused = 0
+    for module in model.modules():
+        q, k, v = (getattr(module, name, None) for name in ("query", "key", "value"))
+        if not all(type(m) is nn.Linear for m in (q, k, v)) or len({m.in_features for m in (q, k, v)}) != 1:
+            continue
+        if getattr(module, "is_cross_attention", False):
+            continue   # its key and value read another input: nothing to share
+        q.__class__, k.__class__, v.__class__ = _FusedQuery, _SharedProjection, _SharedProjection
+        q._siblings = (k, v)   # a plain tuple: not registered as sub-modules, so not in the state dict twice
+        fused += 1
+    return fused
+
+
 def speed_up(model: nn.Module) -> list[str]:
-    """Cheaper dropout for a model about to train on the CPU; returns what changed, for the run's log.
+    """Cheaper dropout and attention for a model about to train on the CPU; returns what changed, for the
+    run's log.
 
     Every nn.Dropout becomes a MaskDropout; sub-models whose configs use transformers' SDPA attention use
-    `attention_forward`. Parameters, buffers and state dicts are untouched."""
+    `attention_forward`; query, key and value projections run as one product (`fuse_qkv`). Parameters,
+    buffers and state dicts are untouched."""
     swapped = 0
     for parent in model.modules():
         for name, child in list(parent.named_children()):
@@ -220,9 +278,11 @@ def speed_up(model: nn.Module) -> list[str]:
         _register_attention()
         for config in configs.values():
             config._attn_implementation = ATTENTION_NAME
-    if not swapped:
-        return []
-    return [f"{swapped} dropout layers{' and attention dropout' if configs else ''} use faster CPU masks (same rate)"]
+    fused = fuse_qkv(model)
+    notes = [f"{swapped} dropout layers{' and attention dropout' if configs else ''} use faster CPU masks (same rate)"] if swapped else []
+    if fused:
+        notes.append(f"{fused} attention layers compute query, key and value in one product")
+    return notes
 
 
 # glibc's mallopt parameters (malloc.h)

@@ -169,7 +169,8 @@ def test_speed_up_keeps_weights_and_eval_outputs_and_saves_a_plain_model(tmp_pat
     expected = model(input_ids=ids, attention_mask=attention).last_hidden_state
 
     notes = speed_up(model)
-    assert notes == ["7 dropout layers and attention dropout use faster CPU masks (same rate)"]
+    assert notes == ["7 dropout layers and attention dropout use faster CPU masks (same rate)",
+                     "2 attention layers compute query, key and value in one product"]
     assert not [m for m in model.modules() if type(m) is torch.nn.Dropout]
     assert model.config._attn_implementation == cpu_speed.ATTENTION_NAME
     assert model.state_dict().keys() == before.keys()
@@ -190,6 +191,45 @@ def test_speed_up_keeps_weights_and_eval_outputs_and_saves_a_plain_model(tmp_pat
     reloaded = AutoModel.from_pretrained(tmp_path).eval()
     assert reloaded.config._attn_implementation == "sdpa"
     assert torch.allclose(reloaded(input_ids=ids, attention_mask=attention).last_hidden_state, expected, atol=1e-6)
+
+
+def test_fused_qkv_gives_the_same_outputs_and_gradients_to_the_same_parameters():
+    from core.train.cpu_speed import fuse_qkv
+
+    def run(model):
+        torch.manual_seed(7)
+        ids = torch.randint(0, 50, (3, 12))
+        attention = torch.ones(3, 12, dtype=torch.long)
+        attention[2, 5:] = 0
+        out = model(input_ids=ids, attention_mask=attention).last_hidden_state
+        (out * torch.linspace(-1, 1, out.shape[-1], dtype=out.dtype)).sum().backward()
+        return out.detach(), {n: p.grad.clone() for n, p in model.named_parameters()}
+
+    plain, fused = _tiny_bert().double(), _tiny_bert().double()     # same seed, same weights
+    for model in (plain, fused):
+        model.config.hidden_dropout_prob = model.config.attention_probs_dropout_prob = 0.0
+        model.eval()
+    assert fuse_qkv(fused) == 2
+    layer = fused.encoder.layer[0].attention.self
+    assert type(layer.query).__name__ == "_FusedQuery" and type(layer.key).__name__ == "_SharedProjection"
+    assert fused.state_dict().keys() == plain.state_dict().keys()
+    out_plain, grads_plain = run(plain)
+    out_fused, grads_fused = run(fused)
+    assert torch.allclose(out_fused, out_plain, atol=1e-12)
+    assert grads_fused.keys() == grads_plain.keys()
+    for name, grad in grads_plain.items():                            # each gradient on its own parameter
+        assert torch.allclose(grads_fused[name], grad, atol=1e-12), name
+    assert grads_fused["encoder.layer.0.attention.self.value.weight"].abs().sum() > 0
+
+    x, other = torch.randn(2, 5, 16, dtype=torch.float64), torch.randn(2, 5, 16, dtype=torch.float64)
+    q = layer.query(x)
+    assert torch.allclose(q, x @ layer.query.weight.T + layer.query.bias)
+    k = layer.key(x)
+    assert torch.allclose(k, x @ layer.key.weight.T + layer.key.bias)
+    assert k.untyped_storage().data_ptr() == q.untyped_storage().data_ptr()                # from the one product
+    assert torch.allclose(layer.value(other), other @ layer.value.weight.T + layer.value.bias)  # another input
+    assert layer.key._pending is None and layer.value._pending is None
+    assert torch.allclose(layer.key(other), other @ layer.key.weight.T + layer.key.bias)    # nothing waiting
 
 
 def _cfg(task: str, precision: str):
