@@ -22,6 +22,9 @@ rounds differently). Later re-measurements start afresh: their point is that the
 Only a close call gets the second trial (counts within `confirm_within`, 25 %, of each other): beside a
 busy program two threads measure ~2x slower, and there the second trial's two-thread steps cost a NER
 run ~1.5 s for nothing; classification's two threads measure ~1.6x faster.
+A trial ends early once a count's steps take over `give_up` (2x) the time of another's, per step and
+per token, on `give_up_after` (3) counted steps each: on one machine two threads beside a busy program took ~12x as
+long a step, and a whole trial's 24 of those steps cost a one-epoch NER run ~9 s (docs/benchmarks.md).
 
 Steps of length-grouped batches differ in length, and a step's time is not proportional to its tokens:
 a NER step pays ~20 ms of fixed cost (Python, transformers' modules, the Trainer's loop) on top of
@@ -101,18 +104,20 @@ class ThreadTuner:
     step times are fitted as a line in the step's tokens (`StepFit`), and the fastest at the trial's mean
     length wins, the smaller count when they are within `tie` (measurement noise). A step whose time per
     token is over 3x the trial's median for its count (an evaluation or a checkpoint ran between two steps)
-    does not count. `confirm_steps` steps after the first choice a second trial adds its steps to the
-    first's and decides again (None: no second trial), when the first trial's counts measured within
-    `confirm_within` of each other (a clear verdict needs no second look). The chosen count then stays
-    until its last `window` steps take a median `slower` times what its fit expects for their lengths
-    (another program took a core: two threads beside it are 2x slower; the machine's own drift stays
-    under 1.5x), or `recheck_s` seconds have passed: then a new trial on new steps only."""
+    does not count. A trial stops early when, with at least `give_up_after` counted steps for each, one
+    count's median times per step and per token are both over `give_up` times another's. `confirm_steps`
+    steps after the first choice a second trial adds its steps to the first's and decides again (None: no
+    second trial), when the first trial's counts measured within `confirm_within` of each other (a clear
+    verdict needs no second look). The chosen count then stays until its last `window` steps take a median `slower`
+    times what its fit expects for their lengths (another program took a core: two threads beside it are
+    2x slower; the machine's own drift stays under 1.5x), or `recheck_s` seconds have passed: then a new
+    trial on new steps only."""
 
     def __init__(self, candidates: list[int], *, set_threads: Callable[[int], None] | None = None,
                  on_choice: Callable[[int, dict[int, float]], None] | None = None, block: int = 6, rounds: int = 4,
                  tie: float = 0.03, slower: float = 1.5, window: int = 18, recheck_s: float = 120.0, warmup: int = 3,
-                 confirm_steps: int | None = 200, confirm_within: float = 0.25,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+                 confirm_steps: int | None = 200, confirm_within: float = 0.25, give_up: float = 2.0,
+                 give_up_after: int = 3, clock: Callable[[], float] = time.perf_counter) -> None:
         if not candidates:
             raise ValueError("no thread counts to choose from")
         self.candidates = sorted(set(candidates))
@@ -121,6 +126,7 @@ class ThreadTuner:
         self.block, self.rounds, self.tie, self.slower, self.recheck_s = block, rounds, tie, slower, recheck_s
         self.window = window
         self.confirm_steps, self.confirm_within = confirm_steps, confirm_within
+        self.give_up, self.give_up_after = give_up, give_up_after
         self._confirmed = confirm_steps is None   # the second trial, pooled with the first, has run
         self._since_choice = 0   # counted steps since the last trial ended
         self._clock = clock
@@ -163,7 +169,8 @@ class ThreadTuner:
     def _record(self, count: int, tokens: int, seconds: float) -> None:
         if self._in_trial:
             self._samples.setdefault(count, []).append((tokens, seconds))
-            if not self._plan:
+            if not self._plan or self._clearly_apart():
+                self._plan = []
                 self._finish_trial()
             return
         fit = self._fits.get(self.chosen) if self.chosen is not None else None
@@ -193,6 +200,16 @@ class ThreadTuner:
         order = [self.candidates if r % 2 == 0 else self.candidates[::-1] for r in range(self.rounds)]
         self._plan = [c for counts in order for c in counts for _ in range(self.block)]
         self._in_trial = True
+
+    def _clearly_apart(self) -> bool:
+        """True when one count measured so far is over `give_up` times slower than another, both per step
+        and per token (medians). Both, because steps differ in length: a count whose steps were shorter
+        looks slower per token, one whose steps were longer looks slower per step; slower in both, it is
+        slower at either's length (a step's time is a fixed part plus a part per token)."""
+        medians = [(statistics.median(t for _, t in v), statistics.median(t / n for n, t in v))
+                   for v in self._samples.values() if len(v) >= self.give_up_after]
+        return any(step_a > self.give_up * step_b and token_a > self.give_up * token_b
+                   for step_a, token_a in medians for step_b, token_b in medians)
 
     def _finish_trial(self) -> None:
         self._in_trial = False

@@ -169,6 +169,24 @@ def test_a_clear_verdict_gets_no_second_trial(per_token, chosen):
     assert set(machine.run(tuner, 200)) == {chosen} and len(machine.choices) == 1
 
 
+def test_a_count_far_slower_ends_the_trial_after_three_of_its_steps():
+    # On one machine two threads beside a busy program took ~12x as long a step as one thread.
+    machine = Machine({1: 40e-6, 2: 480e-6})
+    tuner = machine.tuner(rounds=4)
+    used = machine.run(tuner, 60)
+    # warm-up, one block at one thread, then a wake-up step and three counted steps at two threads
+    assert used[:3 + 6 + 4] == [1] * 9 + [2] * 4
+    assert used.count(2) == 4 and tuner.chosen == 1
+    assert machine.choices[0] == (1, pytest.approx({1: 40e-6, 2: 480e-6}))
+
+
+@pytest.mark.parametrize("per_token", [{1: 41e-6, 2: 80e-6}, {1: 40e-6, 2: 25e-6}])
+def test_counts_within_twice_each_other_get_the_whole_trial(per_token):
+    machine = Machine(per_token)
+    used = machine.run(machine.tuner(rounds=4), 60)
+    assert used[:3 + 6 + 13 + 13 + 13 + 7] == [1] * 9 + [2] * 13 + [1] * 13 + [2] * 13 + [1] * 7
+
+
 def test_one_candidate_means_no_trial():
     machine = Machine({3: 10e-6})
     tuner = machine.tuner(candidates=(3,))
