@@ -70,7 +70,7 @@ class TrainingSection(_Section):
     save_steps: int | None = Field(None, ge=1, description="Save a checkpoint every N steps; None: once per epoch")
     save_total_limit: int | None = Field(3, ge=1, description="Keep at most N checkpoints (the best is always kept)")
     group_by_length: bool = Field(True, description="Batch samples of similar length together: less padding, faster")
-    dynamic_padding: bool = Field(True, description="Pad each batch to its longest sample instead of max_seq_length (memory: down)")
+    dynamic_padding: bool = Field(True, description="Pad each batch to its longest sample (rounded up to a multiple of 8) instead of max_seq_length (memory: down)")
     num_workers: int = Field(0, ge=0, description="Data loader processes (seed 001: 0 avoids extra RAM)")
     seed: int = 42
 
