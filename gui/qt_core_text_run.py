@@ -30,6 +30,7 @@ RUN_TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreText", "this CPU has no native bf16 (AVX512-BF16 or AMX)"),
     QT_TRANSLATE_NOOP("CoreText", "{n} dropout layers and attention dropout use faster CPU masks (same rate)"),
     QT_TRANSLATE_NOOP("CoreText", "{n} dropout layers use faster CPU masks (same rate)"),
+    QT_TRANSLATE_NOOP("CoreText", "{n} attention layers compute query, key and value in one product"),
     QT_TRANSLATE_NOOP("CoreText", "sensors are off (guard.sensors: false): no guard, no hardware readings"),
     QT_TRANSLATE_NOOP("CoreText", "sensors stopped: {error}"),
     QT_TRANSLATE_NOOP("CoreText", "resumed after {s} s"),

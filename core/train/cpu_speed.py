@@ -279,7 +279,9 @@ def speed_up(model: nn.Module) -> list[str]:
         for config in configs.values():
             config._attn_implementation = ATTENTION_NAME
     fused = fuse_qkv(model)
-    notes = [f"{swapped} dropout layers{' and attention dropout' if configs else ''} use faster CPU masks (same rate)"] if swapped else []
+    notes = []
+    if swapped:
+        notes.append(f"{swapped} dropout layers{' and attention dropout' if configs else ''} use faster CPU masks (same rate)")
     if fused:
         notes.append(f"{fused} attention layers compute query, key and value in one product")
     return notes

@@ -23,8 +23,9 @@ Only a close call gets the second trial (counts within `confirm_within`, 25 %, o
 busy program two threads measure ~2x slower, and there the second trial's two-thread steps cost a NER
 run ~1.5 s for nothing; classification's two threads measure ~1.6x faster.
 A trial ends early once a count's steps take over `give_up` (2x) the time of another's, per step and
-per token, on `give_up_after` (3) counted steps each: on one machine two threads beside a busy program took ~12x as
-long a step, and a whole trial's 24 of those steps cost a one-epoch NER run ~9 s (docs/benchmarks.md).
+per token, on `give_up_after` (3) counted steps each: on one machine two threads beside a busy program
+took ~12x as long a step, and a whole trial's 24 of those steps cost a one-epoch NER run ~9 s
+(docs/benchmarks.md).
 
 Steps of length-grouped batches differ in length, and a step's time is not proportional to its tokens:
 a NER step pays ~20 ms of fixed cost (Python, transformers' modules, the Trainer's loop) on top of
@@ -108,10 +109,10 @@ class ThreadTuner:
     count's median times per step and per token are both over `give_up` times another's. `confirm_steps`
     steps after the first choice a second trial adds its steps to the first's and decides again (None: no
     second trial), when the first trial's counts measured within `confirm_within` of each other (a clear
-    verdict needs no second look). The chosen count then stays until its last `window` steps take a median `slower`
-    times what its fit expects for their lengths (another program took a core: two threads beside it are
-    2x slower; the machine's own drift stays under 1.5x), or `recheck_s` seconds have passed: then a new
-    trial on new steps only."""
+    verdict needs no second look). The chosen count then stays until its last `window` steps take a
+    median `slower` times what its fit expects for their lengths (another program took a core: two
+    threads beside it are 2x slower; the machine's own drift stays under 1.5x), or `recheck_s` seconds
+    have passed: then a new trial on new steps only."""
 
     def __init__(self, candidates: list[int], *, set_threads: Callable[[int], None] | None = None,
                  on_choice: Callable[[int, dict[int, float]], None] | None = None, block: int = 6, rounds: int = 4,

@@ -1125,367 +1125,372 @@
     </message>
     <message>
         <location filename="../../gui/qt_core_text_run.py" line="33"/>
+        <source>{n} attention layers compute query, key and value in one product</source>
+        <translation>{n} 个注意力层在一次矩阵乘法中计算 query、key 和 value</translation>
+    </message>
+    <message>
+        <location filename="../../gui/qt_core_text_run.py" line="34"/>
         <source>sensors are off (guard.sensors: false): no guard, no hardware readings</source>
         <translation>传感器已关闭（guard.sensors: false）：没有守护，也没有硬件读数</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="34"/>
+        <location filename="../../gui/qt_core_text_run.py" line="35"/>
         <source>sensors stopped: {error}</source>
         <translation>传感器已停止：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="35"/>
+        <location filename="../../gui/qt_core_text_run.py" line="36"/>
         <source>resumed after {s} s</source>
         <translation>{s} 秒后继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="36"/>
+        <location filename="../../gui/qt_core_text_run.py" line="37"/>
         <source>already complete at step {step}: nothing to resume</source>
         <translation>已在第 {step} 步完成：没有可继续的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="37"/>
+        <location filename="../../gui/qt_core_text_run.py" line="38"/>
         <source>{key}: {old} -&gt; {new} for the rest of this run</source>
         <translation>{key}：{old} -&gt; {new}（本次训练余下部分）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="38"/>
+        <location filename="../../gui/qt_core_text_run.py" line="39"/>
         <source>skipped {name}: incomplete (its save was interrupted)</source>
         <translation>已跳过 {name}：不完整（保存时被中断）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="39"/>
+        <location filename="../../gui/qt_core_text_run.py" line="40"/>
         <source>no complete checkpoint in {path}: the run stopped before its first save, so it starts again from step 0 in the same folder with its saved settings</source>
         <translation>{path} 中没有完整的检查点：训练在第一次保存前就停止了，因此将在同一文件夹中按已保存的设置从第 0 步重新开始</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="41"/>
+        <location filename="../../gui/qt_core_text_run.py" line="42"/>
         <source>dropped {n} conversations with no assistant token left after truncation to {limit} tokens</source>
         <translation>截断到 {limit} 个词元后，有 {n} 段对话没有剩下助手回复，已丢弃</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="42"/>
+        <location filename="../../gui/qt_core_text_run.py" line="43"/>
         <source>the tokenizer has no chat template: using LapTune&apos;s simple &apos;&lt;|role|&gt;&apos; template</source>
         <translation>分词器没有对话模板：使用 LapTune 的简单 &apos;&lt;|role|&gt;&apos; 模板</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="43"/>
+        <location filename="../../gui/qt_core_text_run.py" line="44"/>
         <source>LoRA r={r} on {targets}: {n} trainable parameters</source>
         <translation>LoRA r={r}，作用于 {targets}：{n} 个可训练参数</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="44"/>
+        <location filename="../../gui/qt_core_text_run.py" line="45"/>
         <source>{n} sentences were longer than max_seq_length and were cut (their tail words are not trained)</source>
         <translation>{n} 个句子超过 max_seq_length 被截断（末尾的词不参与训练）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="46"/>
+        <location filename="../../gui/qt_core_text_run.py" line="47"/>
         <source>Out of memory: {changes}; continuing from {where}</source>
         <translation>内存不足：{changes}；从 {where} 继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="47"/>
+        <location filename="../../gui/qt_core_text_run.py" line="48"/>
         <source>the start</source>
         <translation>开头</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="48"/>
+        <location filename="../../gui/qt_core_text_run.py" line="49"/>
         <source>micro-batch {a} -&gt; {b}, accumulation {c} -&gt; {d} (effective batch stays {e})</source>
         <translation>微批次 {a} -&gt; {b}，梯度累积 {c} -&gt; {d}（有效批次保持 {e}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="49"/>
+        <location filename="../../gui/qt_core_text_run.py" line="50"/>
         <source>already at batch 1: sequence length {a} -&gt; {b} (longer samples are cut)</source>
         <translation>批次已是 1：序列长度 {a} -&gt; {b}（更长的样本会被截断）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="50"/>
+        <location filename="../../gui/qt_core_text_run.py" line="51"/>
         <source>gradient checkpointing on (slower, much less memory)</source>
         <translation>开启梯度检查点（更慢，但内存少得多）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="51"/>
+        <location filename="../../gui/qt_core_text_run.py" line="52"/>
         <source>the loss became non-finite twice ({error}); stopped. {advice}</source>
         <translation>损失两次变为无效值（{error}）；已停止。{advice}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="52"/>
+        <location filename="../../gui/qt_core_text_run.py" line="53"/>
         <source>Loss became {value} at step {step}: rolled back to {where}. If it happens again: {advice}</source>
         <translation>第 {step} 步损失变为 {value}：已回退到 {where}。如果再次发生：{advice}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="53"/>
+        <location filename="../../gui/qt_core_text_run.py" line="54"/>
         <source>lower the head/CRF learning rate (e.g. --set crf_learning_rate=1e-3), turn fp16 off (--set precision=fp32), and check the data (seed 000&apos;s advice)</source>
         <translation>降低分类头/CRF 的学习率（例如 --set crf_learning_rate=1e-3），关闭 fp16（--set precision=fp32），并检查数据（seed 000 的建议）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="56"/>
+        <location filename="../../gui/qt_core_text_run.py" line="57"/>
         <source>probe: micro-batch {b} fits, {s} s per step</source>
         <translation>试探：微批次 {b} 可以放下，每步 {s} 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="57"/>
+        <location filename="../../gui/qt_core_text_run.py" line="58"/>
         <source>probing {n} steps at the longest samples ({tokens} tokens) on {device}</source>
         <translation>在 {device} 上用最长的样本（{tokens} 个词元）试探 {n} 步</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="58"/>
+        <location filename="../../gui/qt_core_text_run.py" line="59"/>
         <source>probe on {device}: micro-batch {b} x accumulation {a}</source>
         <translation>在 {device} 上试探：微批次 {b} × 梯度累积 {a}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="59"/>
+        <location filename="../../gui/qt_core_text_run.py" line="60"/>
         <source>measured peak {peak}, estimated {estimate}</source>
         <translation>实测峰值 {peak}，估计 {estimate}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="60"/>
+        <location filename="../../gui/qt_core_text_run.py" line="61"/>
         <source>{s} s per optimizer step at the longest samples; about {epoch} min per epoch, {total} min in total</source>
         <translation>最长样本下每个优化步 {s} 秒；每轮约 {epoch} 分钟，共约 {total} 分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="61"/>
+        <location filename="../../gui/qt_core_text_run.py" line="62"/>
         <source>no estimate to compare: {error}</source>
         <translation>没有可对比的估计：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="62"/>
+        <location filename="../../gui/qt_core_text_run.py" line="63"/>
         <source>micro-batch {b} did not fit; {best} x {accum} keeps the effective batch {effective}</source>
         <translation>微批次 {b} 放不下；{best} × {accum} 保持有效批次 {effective}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="63"/>
+        <location filename="../../gui/qt_core_text_run.py" line="64"/>
         <source>times are measured at the longest samples, so the epoch time is an upper bound</source>
         <translation>时间是用最长的样本测得的，所以每轮时间是上限</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="65"/>
+        <location filename="../../gui/qt_core_text_run.py" line="66"/>
         <source>{label} {value} {unit} ≥ {limit} {unit}: critical; saving a checkpoint and stopping</source>
         <translation>{label} {value} {unit} ≥ {limit} {unit}：危险；正在保存检查点并停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="66"/>
+        <location filename="../../gui/qt_core_text_run.py" line="67"/>
         <source>{label} {value} {unit} ≥ {limit} {unit}: paused; resumes below {resume} {unit}</source>
         <translation>{label} {value} {unit} ≥ {limit} {unit}：已暂停；降到 {resume} {unit} 以下时继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="67"/>
+        <location filename="../../gui/qt_core_text_run.py" line="68"/>
         <source>{label} {value} {unit} ≥ {limit} {unit}: paused and freeing the CUDA cache; resumes below {resume} {unit}</source>
         <translation>{label} {value} {unit} ≥ {limit} {unit}：已暂停并释放 CUDA 缓存；降到 {resume} {unit} 以下时继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="68"/>
+        <location filename="../../gui/qt_core_text_run.py" line="69"/>
         <source>{label} back to {value} {unit} &lt; {limit} {unit}: resumed</source>
         <translation>{label} 已回到 {value} {unit} &lt; {limit} {unit}：已继续</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="69"/>
+        <location filename="../../gui/qt_core_text_run.py" line="70"/>
         <source>Battery {value} % &lt; {limit} %: saving a checkpoint and stopping</source>
         <translation>电量 {value} % &lt; {limit} %：正在保存检查点并停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="70"/>
+        <location filename="../../gui/qt_core_text_run.py" line="71"/>
         <source>Paused for {value} min (maximum {limit} min): saving a checkpoint and stopping</source>
         <translation>已暂停 {value} 分钟（最长 {limit} 分钟）：正在保存检查点并停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="71"/>
+        <location filename="../../gui/qt_core_text_run.py" line="72"/>
         <source>On battery: keep the charger connected; a laptop on battery throttles and may shut down</source>
         <translation>正在用电池：请接上充电器；笔记本用电池时会降频，还可能关机</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="72"/>
+        <location filename="../../gui/qt_core_text_run.py" line="73"/>
         <source>On battery ({pct} %): keep the charger connected; a laptop on battery throttles and may shut down</source>
         <translation>正在用电池（{pct} %）：请接上充电器；笔记本用电池时会降频，还可能关机</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="73"/>
+        <location filename="../../gui/qt_core_text_run.py" line="74"/>
         <source>Swap use grew by {n} MiB since the start: memory pressure; the system is short of RAM and training will slow down; close other programs or lower the batch size</source>
         <translation>交换区比开始时多用了 {n} MiB：内存紧张；系统内存不足，训练会变慢；请关闭其他程序或调小批次</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="76"/>
+        <location filename="../../gui/qt_core_text_run.py" line="77"/>
         <source>{message} Fix: {fix}</source>
         <translation>{message}。解决办法：{fix}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="78"/>
+        <location filename="../../gui/qt_core_text_run.py" line="79"/>
         <source>memory.precision is bf16 but this GPU has no bf16 (it arrived with RTX 30xx)</source>
         <translation>memory.precision 是 bf16，但这块 GPU 不支持 bf16（RTX 30 系列起才有）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="79"/>
+        <location filename="../../gui/qt_core_text_run.py" line="80"/>
         <source>set precision to fp16 or auto</source>
         <translation>把精度设为 fp16 或 auto</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="80"/>
+        <location filename="../../gui/qt_core_text_run.py" line="81"/>
         <source>out of memory even at batch 1 with short sequences and gradient checkpointing</source>
         <translation>即使批次为 1、序列变短并开启梯度检查点，内存仍然不足</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="81"/>
+        <location filename="../../gui/qt_core_text_run.py" line="82"/>
         <source>use a smaller model, LoRA/QLoRA, or the CPU (`laptune estimate` shows what fits)</source>
         <translation>换一个更小的模型、使用 LoRA/QLoRA，或改用 CPU（`laptune estimate` 会显示哪些放得下）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="82"/>
+        <location filename="../../gui/qt_core_text_run.py" line="83"/>
         <source>cannot write to the run folder {path}: {why}</source>
         <translation>无法写入训练文件夹 {path}：{why}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="83"/>
+        <location filename="../../gui/qt_core_text_run.py" line="84"/>
         <source>choose another folder with --out, or free space / fix permissions</source>
         <translation>用 --out 选择另一个文件夹，或腾出空间 / 修正权限</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="84"/>
+        <location filename="../../gui/qt_core_text_run.py" line="85"/>
         <source>{path} is not a LapTune run folder (no run.yaml)</source>
         <translation>{path} 不是 LapTune 训练文件夹（没有 run.yaml）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="85"/>
+        <location filename="../../gui/qt_core_text_run.py" line="86"/>
         <source>pass a folder under runs/</source>
         <translation>请选择 runs/ 下的文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="86"/>
+        <location filename="../../gui/qt_core_text_run.py" line="87"/>
         <source>checkpoint-{step} in {path} is incomplete (the save was interrupted)</source>
         <translation>{path} 中的 checkpoint-{step} 不完整（保存时被中断）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="87"/>
+        <location filename="../../gui/qt_core_text_run.py" line="88"/>
         <source>resume from another checkpoint; `laptune runs RUN_DIR` lists them</source>
         <translation>从另一个检查点继续；`laptune runs RUN_DIR` 会列出它们</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="88"/>
+        <location filename="../../gui/qt_core_text_run.py" line="89"/>
         <source>no checkpoint-{step} in {path}</source>
         <translation>{path} 中没有 checkpoint-{step}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="89"/>
+        <location filename="../../gui/qt_core_text_run.py" line="90"/>
         <source>`laptune runs RUN_DIR` lists the checkpoints</source>
         <translation>`laptune runs RUN_DIR` 会列出检查点</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="90"/>
+        <location filename="../../gui/qt_core_text_run.py" line="91"/>
         <source>not enough disk space in {path}: {free} GB free, a checkpoint needs about {need} GB (two are kept while the newer one is written)</source>
         <translation>{path} 所在磁盘空间不足：剩余 {free} GB，一个检查点约需 {need} GB（写入新检查点时会同时保留两个）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="92"/>
+        <location filename="../../gui/qt_core_text_run.py" line="93"/>
         <source>free disk space, lower save_total_limit, or choose another folder with --out</source>
         <translation>腾出磁盘空间、调低 save_total_limit，或用 --out 选择另一个文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="94"/>
+        <location filename="../../gui/qt_core_text_run.py" line="95"/>
         <source>no usable NVIDIA GPU: training runs on the CPU</source>
         <translation>没有可用的 NVIDIA GPU：训练在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="96"/>
+        <location filename="../../gui/qt_core_text_run.py" line="97"/>
         <source>8-bit optimizers (bitsandbytes) need CUDA</source>
         <translation>8 位优化器（bitsandbytes）需要 CUDA</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="97"/>
+        <location filename="../../gui/qt_core_text_run.py" line="98"/>
         <source>quantised training (bitsandbytes) needs CUDA; LoRA stays on over fp32 weights</source>
         <translation>量化训练（bitsandbytes）需要 CUDA；LoRA 保持开启，作用于 fp32 权重</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="98"/>
+        <location filename="../../gui/qt_core_text_run.py" line="99"/>
         <source>{gpu} has no bf16 (compute capability {cc}, bf16 needs 8.0); fp16 uses the same memory</source>
         <translation>{gpu} 不支持 bf16（计算能力 {cc}，bf16 需要 8.0）；fp16 占用的内存相同</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="99"/>
+        <location filename="../../gui/qt_core_text_run.py" line="100"/>
         <source>the fitted config runs without bf16</source>
         <translation>调整后的配置不需要 bf16</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="100"/>
+        <location filename="../../gui/qt_core_text_run.py" line="101"/>
         <source>4-bit loading trains on CUDA only</source>
         <translation>4 位加载只能在 CUDA 上训练</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="101"/>
+        <location filename="../../gui/qt_core_text_run.py" line="102"/>
         <source>8-bit AdamW (bitsandbytes, CUDA only) keeps 2 bytes of state per trained weight instead of 8</source>
         <translation>8 位 AdamW（bitsandbytes，仅限 CUDA）每个训练权重只保存 2 字节状态，而不是 8 字节</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="102"/>
+        <location filename="../../gui/qt_core_text_run.py" line="103"/>
         <source>QLoRA (CUDA only) stores the frozen layers&apos; weights in 4-bit NF4, about a quarter of their size</source>
         <translation>QLoRA（仅限 CUDA）把冻结层的权重存为 4 位 NF4，约为原大小的四分之一</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="103"/>
+        <location filename="../../gui/qt_core_text_run.py" line="104"/>
         <source>replaced by 4-bit loading</source>
         <translation>由 4 位加载取代</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="104"/>
+        <location filename="../../gui/qt_core_text_run.py" line="105"/>
         <source>even batch 1 with checkpointing needs {need} of {budget}; {why}, saving {saved}</source>
         <translation>即使批次为 1 并开启梯度检查点也需要 {need}（预算 {budget}）；{why}，节省 {saved}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="105"/>
+        <location filename="../../gui/qt_core_text_run.py" line="106"/>
         <source>even batch 1 with checkpointing needs {need} of {budget}; training the last {left} of {n} layers (and the head) needs no gradients or optimizer state for the frozen ones</source>
         <translation>即使批次为 1 并开启梯度检查点也需要 {need}（预算 {budget}）；只训练 {n} 层中的最后 {left} 层（和输出头），冻结的层不需要梯度和优化器状态</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="107"/>
+        <location filename="../../gui/qt_core_text_run.py" line="108"/>
         <source>even batch 1 with checkpointing needs {need} of {budget}; samples longer than {len} tokens are truncated</source>
         <translation>即使批次为 1 并开启梯度检查点也需要 {need}（预算 {budget}）；超过 {len} 个词元的样本会被截断</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="109"/>
+        <location filename="../../gui/qt_core_text_run.py" line="110"/>
         <source>the smallest micro-batch; {b} x {a} keeps the effective batch of {e}</source>
         <translation>最小的微批次；{b} × {a} 保持有效批次 {e}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="110"/>
+        <location filename="../../gui/qt_core_text_run.py" line="111"/>
         <source>{b} x {a} keeps the effective batch of {e} and fits ({peak} of {budget}): fewer, larger steps train faster</source>
         <translation>{b} × {a} 保持有效批次 {e} 并且放得下（{peak}，预算 {budget}）：步数更少、每步更大，训练更快</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="112"/>
+        <location filename="../../gui/qt_core_text_run.py" line="113"/>
         <source>micro-batch {m} needs {need} of {budget}; {b} x {a} keeps the effective batch of {e}</source>
         <translation>微批次 {m} 需要 {need}（预算 {budget}）；{b} × {a} 保持有效批次 {e}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="113"/>
+        <location filename="../../gui/qt_core_text_run.py" line="114"/>
         <source>micro-batch {b} x {a} = the effective batch of {e}</source>
         <translation>微批次 {b} × {a} = 有效批次 {e}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="114"/>
+        <location filename="../../gui/qt_core_text_run.py" line="115"/>
         <source>without it even micro-batch 1 needs {need} of {budget}; recomputing activations in backward saves memory for {time} more time per step</source>
         <translation>不开启时即使微批次为 1 也需要 {need}（预算 {budget}）；反向传播时重新计算激活值可节省内存，每步多花 {time} 时间</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="116"/>
+        <location filename="../../gui/qt_core_text_run.py" line="117"/>
         <source>the run fits without recomputing activations, which saves {time} time per step</source>
         <translation>不重新计算激活值也放得下，每步可节省 {time} 时间</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="118"/>
+        <location filename="../../gui/qt_core_text_run.py" line="119"/>
         <source>Estimated peak GPU memory: {peak}</source>
         <translation>估计显存峰值：{peak}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="119"/>
+        <location filename="../../gui/qt_core_text_run.py" line="120"/>
         <source>Estimated peak RAM (training on the CPU): {peak}</source>
         <translation>估计内存峰值（在 CPU 上训练）：{peak}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="148"/>
+        <location filename="../../gui/qt_core_text_run.py" line="149"/>
         <source>The CPU keeps fp32 weights: {p} is counted as fp32 (an upper bound for bf16 autocast).</source>
         <translation>CPU 保留 fp32 权重：{p} 按 fp32 计算（对 bf16 自动混合精度是上限）。</translation>
     </message>
     <message>
         <location filename="../../gui/qt_core_text.py" line="223"/>
-        <location filename="../../gui/qt_core_text_run.py" line="120"/>
+        <location filename="../../gui/qt_core_text_run.py" line="121"/>
         <source>Model: {model}</source>
         <translation>模型：{model}</translation>
     </message>
@@ -1520,272 +1525,272 @@
         <translation>{n} 个 dropout 层使用更快的 CPU 掩码（丢弃率不变）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="77"/>
+        <location filename="../../gui/qt_core_text_run.py" line="78"/>
         <source>set precision to fp32 or auto (--set precision=auto), or pick a CPU preset</source>
         <translation>把精度设为 fp32 或 auto（--set precision=auto），或选择 CPU 预设</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="95"/>
+        <location filename="../../gui/qt_core_text_run.py" line="96"/>
         <source>training runs on the CPU: auto is bf16 where the CPU multiplies bf16 natively (AVX512-BF16 or AMX), else fp32</source>
         <translation>训练在 CPU 上运行：auto 在能原生计算 bf16 的 CPU（AVX512-BF16 或 AMX）上用 bf16，否则用 fp32</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="121"/>
+        <location filename="../../gui/qt_core_text_run.py" line="122"/>
         <source>Parameters: {total} M, of which {trainable} M trainable</source>
         <translation>参数：{total} M，其中可训练 {trainable} M</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="122"/>
+        <location filename="../../gui/qt_core_text_run.py" line="123"/>
         <source>Note: {note}</source>
         <translation>提示：{note}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="123"/>
+        <location filename="../../gui/qt_core_text_run.py" line="124"/>
         <source>{type}: {layers} layers, hidden {hidden}, {heads} heads, MLP {mlp}, vocabulary {vocab}</source>
         <translation>{type}：{layers} 层，隐藏维度 {hidden}，{heads} 个注意力头，MLP {mlp}，词表 {vocab}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="124"/>
+        <location filename="../../gui/qt_core_text_run.py" line="125"/>
         <source>{type}: {layers} layers, hidden {hidden}, {heads} heads, {kv} kv heads, MLP {mlp}, vocabulary {vocab}</source>
         <translation>{type}：{layers} 层，隐藏维度 {hidden}，{heads} 个注意力头，{kv} 个 KV 头，MLP {mlp}，词表 {vocab}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="125"/>
+        <location filename="../../gui/qt_core_text_run.py" line="126"/>
         <source>CUDA context, kernels, cuBLAS workspace</source>
         <translation>CUDA 上下文、内核、cuBLAS 工作区</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="126"/>
+        <location filename="../../gui/qt_core_text_run.py" line="127"/>
         <source>Python, torch, transformers, tokenizer, dataset</source>
         <translation>Python、torch、transformers、分词器、数据集</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="127"/>
+        <location filename="../../gui/qt_core_text_run.py" line="128"/>
         <source>{n} B weights in NF4, the rest {rest}, LoRA fp32</source>
         <translation>{n} B 权重为 NF4，其余为 {rest}，LoRA 为 fp32</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="128"/>
+        <location filename="../../gui/qt_core_text_run.py" line="129"/>
         <source>{n} B weights in int8, the rest {rest}, LoRA fp32</source>
         <translation>{n} B 权重为 int8，其余为 {rest}，LoRA 为 fp32</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="129"/>
+        <location filename="../../gui/qt_core_text_run.py" line="130"/>
         <source>{n} M parameters, {dtype}, LoRA fp32</source>
         <translation>{n} M 参数，{dtype}，LoRA 为 fp32</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="130"/>
+        <location filename="../../gui/qt_core_text_run.py" line="131"/>
         <source>{n} M parameters, {dtype}</source>
         <translation>{n} M 参数，{dtype}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="131"/>
+        <location filename="../../gui/qt_core_text_run.py" line="132"/>
         <source>half precision</source>
         <translation>半精度</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="132"/>
+        <location filename="../../gui/qt_core_text_run.py" line="133"/>
         <source>half-precision copies of fp32 weights (autocast)</source>
         <translation>fp32 权重的半精度副本（autocast）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="133"/>
+        <location filename="../../gui/qt_core_text_run.py" line="134"/>
         <source>none in fp32</source>
         <translation>fp32 下没有</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="134"/>
+        <location filename="../../gui/qt_core_text_run.py" line="135"/>
         <source>{n} M trainable x 4 bytes</source>
         <translation>{n} M 可训练参数 × 4 字节</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="135"/>
+        <location filename="../../gui/qt_core_text_run.py" line="136"/>
         <source>AdamW: 2 fp32 states</source>
         <translation>AdamW：2 个 fp32 状态</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="136"/>
+        <location filename="../../gui/qt_core_text_run.py" line="137"/>
         <source>8-bit AdamW: 2 one-byte states</source>
         <translation>8 位 AdamW：2 个单字节状态</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="137"/>
+        <location filename="../../gui/qt_core_text_run.py" line="138"/>
         <source>paged 8-bit AdamW: 2 one-byte states</source>
         <translation>分页 8 位 AdamW：2 个单字节状态</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="138"/>
+        <location filename="../../gui/qt_core_text_run.py" line="139"/>
         <source>Adafactor: factored second moment</source>
         <translation>Adafactor：分解的二阶矩</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="139"/>
+        <location filename="../../gui/qt_core_text_run.py" line="140"/>
         <source>SGD: no state</source>
         <translation>SGD：没有状态</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="140"/>
+        <location filename="../../gui/qt_core_text_run.py" line="141"/>
         <source>{a} of {n} layers on the gradient path, checkpointed, {b} x {s} tokens</source>
         <translation>{n} 层中有 {a} 层在梯度路径上，使用梯度检查点，{b} × {s} 个词元</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="141"/>
+        <location filename="../../gui/qt_core_text_run.py" line="142"/>
         <source>{a} of {n} layers on the gradient path, all kept, {b} x {s} tokens</source>
         <translation>{n} 层中有 {a} 层在梯度路径上，全部保留，{b} × {s} 个词元</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="142"/>
+        <location filename="../../gui/qt_core_text_run.py" line="143"/>
         <source>fp32 log-probabilities and their gradients over {n} tokens</source>
         <translation>{n} 个词元上的 fp32 对数概率及其梯度</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="143"/>
+        <location filename="../../gui/qt_core_text_run.py" line="144"/>
         <source>{n} labels per token</source>
         <translation>每个词元 {n} 个标签</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="144"/>
+        <location filename="../../gui/qt_core_text_run.py" line="145"/>
         <source>{n} labels per sample</source>
         <translation>每个样本 {n} 个标签</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="145"/>
+        <location filename="../../gui/qt_core_text_run.py" line="146"/>
         <source>cached blocks that differently shaped batches cannot reuse</source>
         <translation>形状不同的批次无法复用的缓存块</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="146"/>
+        <location filename="../../gui/qt_core_text_run.py" line="147"/>
         <source>foreach AdamW&apos;s temporary beyond the freed activations</source>
         <translation>foreach AdamW 的临时张量（超出已释放激活值的部分）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="147"/>
+        <location filename="../../gui/qt_core_text_run.py" line="148"/>
         <source>no large temporaries</source>
         <translation>没有大的临时张量</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="149"/>
+        <location filename="../../gui/qt_core_text_run.py" line="150"/>
         <source>4-bit/8-bit loading trains on CUDA only: counted as LoRA over fp32 weights.</source>
         <translation>4 位/8 位加载只能在 CUDA 上训练：按 fp32 权重上的 LoRA 计算。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="150"/>
+        <location filename="../../gui/qt_core_text_run.py" line="151"/>
         <source>8-bit optimizers need CUDA: counted as AdamW.</source>
         <translation>8 位优化器需要 CUDA：按 AdamW 计算。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="151"/>
+        <location filename="../../gui/qt_core_text_run.py" line="152"/>
         <source>The paged optimizer&apos;s states can move to CPU RAM under pressure; they are counted on the GPU.</source>
         <translation>分页优化器的状态在内存紧张时可以移到 CPU 内存；这里按在 GPU 上计算。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="152"/>
+        <location filename="../../gui/qt_core_text_run.py" line="153"/>
         <source>Mixed precision trains fp32 master weights under autocast; activations are half precision.</source>
         <translation>混合精度在 autocast 下训练 fp32 主权重；激活值为半精度。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="153"/>
+        <location filename="../../gui/qt_core_text_run.py" line="154"/>
         <source>seq_len {s} exceeds the model&apos;s {n} positions.</source>
         <translation>seq_len {s} 超过了模型的 {n} 个位置。</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="155"/>
+        <location filename="../../gui/qt_core_text_run.py" line="156"/>
         <source>a smaller model of the same family, {name} ({size} M parameters): {verdict}</source>
         <translation>同系列更小的模型 {name}（{size} M 参数）：{verdict}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="156"/>
+        <location filename="../../gui/qt_core_text_run.py" line="157"/>
         <source>LoRA r16 instead of full fine-tuning: {verdict}</source>
         <translation>用 LoRA r16 代替全量微调：{verdict}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="157"/>
+        <location filename="../../gui/qt_core_text_run.py" line="158"/>
         <source>QLoRA (4-bit base + LoRA r{r}) instead of {what}: {verdict}</source>
         <translation>用 QLoRA（4 位基座 + LoRA r{r}）代替{what}：{verdict}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="158"/>
+        <location filename="../../gui/qt_core_text_run.py" line="159"/>
         <source>full fine-tuning</source>
         <translation>全量微调</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="159"/>
+        <location filename="../../gui/qt_core_text_run.py" line="160"/>
         <source>training on the CPU (slow): needs {need} of RAM, {ram} available: fits</source>
         <translation>在 CPU 上训练（慢）：需要 {need} 内存，可用 {ram}：放得下</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="160"/>
+        <location filename="../../gui/qt_core_text_run.py" line="161"/>
         <source>training on the CPU (slow): needs {need} of RAM, {ram} available: does not fit either</source>
         <translation>在 CPU 上训练（慢）：需要 {need} 内存，可用 {ram}：同样放不下</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="161"/>
+        <location filename="../../gui/qt_core_text_run.py" line="162"/>
         <source>other processes hold {held} of GPU {i}: closing them frees that memory</source>
         <translation>其他进程占用了 GPU {i} 的 {held}：关闭它们可以释放这些显存</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="162"/>
+        <location filename="../../gui/qt_core_text_run.py" line="163"/>
         <source>a GPU with at least {need} free: the config as given needs {n} at batch 1 with checkpointing</source>
         <translation>一块至少有 {need} 空闲显存的 GPU：当前配置在批次 1 并开启梯度检查点时需要 {n}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="163"/>
+        <location filename="../../gui/qt_core_text_run.py" line="164"/>
         <source>fits in {peak} ({how})</source>
         <translation>放得下，需要 {peak}（{how}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="164"/>
+        <location filename="../../gui/qt_core_text_run.py" line="165"/>
         <source>still needs {peak} ({how})</source>
         <translation>仍然需要 {peak}（{how}）</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="165"/>
+        <location filename="../../gui/qt_core_text_run.py" line="166"/>
         <source>batch {b} x {a}, length {n}</source>
         <translation>批次 {b} × {a}，长度 {n}</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="166"/>
+        <location filename="../../gui/qt_core_text_run.py" line="167"/>
         <source>checkpointing</source>
         <translation>梯度检查点</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="167"/>
+        <location filename="../../gui/qt_core_text_run.py" line="168"/>
         <source>{n} layers frozen</source>
         <translation>冻结 {n} 层</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="168"/>
+        <location filename="../../gui/qt_core_text_run.py" line="169"/>
         <source>with 4-bit loading</source>
         <translation>4 位加载</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="169"/>
+        <location filename="../../gui/qt_core_text_run.py" line="170"/>
         <source>with 8-bit loading</source>
         <translation>8 位加载</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="170"/>
+        <location filename="../../gui/qt_core_text_run.py" line="171"/>
         <source>without quantisation</source>
         <translation>不量化</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="172"/>
+        <location filename="../../gui/qt_core_text_run.py" line="173"/>
         <source>training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="173"/>
+        <location filename="../../gui/qt_core_text_run.py" line="174"/>
         <source>stopped by the user</source>
         <translation>已由用户停止</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="174"/>
+        <location filename="../../gui/qt_core_text_run.py" line="175"/>
         <source>paused by the user</source>
         <translation>已由用户暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/qt_core_text_run.py" line="175"/>
+        <location filename="../../gui/qt_core_text_run.py" line="176"/>
         <source>the app was closed</source>
         <translation>应用已关闭</translation>
     </message>

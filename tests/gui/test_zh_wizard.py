@@ -72,3 +72,25 @@ def test_core_text_keeps_unknown_sentences_and_fills_parameters(qapp):
     from gui.qt_core_text import TEMPLATES
 
     assert "needs {n} GB VRAM, this machine has {have}" in TEMPLATES
+
+
+def test_cpu_speed_notes_are_translated(qapp):
+    from core.train.cpu_speed import speed_up
+    from transformers import BertConfig, BertModel
+
+    model = BertModel(BertConfig(vocab_size=30, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+                                 intermediate_size=32), add_pooling_layer=False)
+    notes = speed_up(model)
+    assert len(notes) == 2
+    from gui.app import Translations
+
+    translations = getattr(qapp, "_laptune_translations", None)
+    if translations is None:
+        translations = qapp._laptune_translations = Translations(qapp)
+    try:
+        translations.install("zh_CN")
+        translated = [core_text(note) for note in notes]
+    finally:
+        translations.install("en")        # later tests expect English
+    assert translated[1] == "2 个注意力层在一次矩阵乘法中计算 query、key 和 value"
+    assert not any(english_sentences(text) for text in translated), translated
