@@ -88,15 +88,21 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def app_translations(app: Any) -> Translations:
+    """The application's one Translations (made on first use), which the windows and tests switch."""
+    translations = getattr(app, "_laptune_translations", None)
+    if translations is None:
+        translations = Translations(app)
+        app._laptune_translations = translations
+    return translations
+
+
 def build_main_window(probe: Any = None, language: str | None = None) -> Any:
     """The main window, translated, not yet shown. `probe`: a HardwareSnapshot (e.g. fake_probe) or a callable."""
     from gui.qt_main import MainWindow
 
     app = ensure_app()
-    translations = getattr(app, "_laptune_translations", None)
-    if translations is None:
-        translations = Translations(app)
-        app._laptune_translations = translations
+    translations = app_translations(app)
     language = language or chosen_language()
     if language != translations.language or (language != "en" and not translations.installed):
         translations.install(language)

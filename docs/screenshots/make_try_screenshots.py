@@ -47,12 +47,11 @@ def train(work: Path) -> dict[str, Path]:
 
 
 def shoot(runs: dict[str, Path], language: str) -> None:
-    from gui.app import Translations, ensure_app
+    from gui.app import app_translations, ensure_app
     from gui.qt_try import TryDialog
 
     app = ensure_app()
-    translations = getattr(app, "_laptune_translations", None) or Translations(app)
-    app._laptune_translations = translations
+    translations = app_translations(app)
     translations.install(language)
     suffix = "en" if language == "en" else "zh"
 

@@ -56,12 +56,11 @@ def test_the_preset_description_follows_the_language(make_window, qtbot, qapp, t
 
 
 def test_a_preset_without_a_chinese_line_shows_the_english_one(qapp):
-    from gui.app import Translations
+    from gui.app import app_translations
     from gui.qt_core_text import preset_description
 
     config = load_preset("demo").model_copy(update={"description_zh": None})
-    translations = getattr(qapp, "_laptune_translations", None) or Translations(qapp)
-    qapp._laptune_translations = translations
+    translations = app_translations(qapp)
     translations.install("zh_CN")
     try:
         assert preset_description(config) == config.description

@@ -131,10 +131,9 @@ def test_recovery_and_guard_stop_lines_in_chinese(qapp, tmp_path: Path):
     summary, heat = train_preset("demo", tmp_path / "heat", faults=Faults(sensor_trace=str(trace)),
                                  sets=["max_steps=400", "logging_steps=1", "save_steps=100", "guard.sample_interval_s=0.1"])
     assert summary["status"] == "stopped" and {e.reason for e in faults.of("backoff")} == {"oom", "nan"}
-    from gui.app import Translations
+    from gui.app import app_translations
 
-    translations = getattr(qapp, "_laptune_translations", None) or Translations(qapp)
-    qapp._laptune_translations = translations
+    translations = app_translations(qapp)
     try:
         translations.install("zh_CN")
         lines = [line for rec in (faults, heat) for e in rec.events if (line := event_line(e)) is not None]
@@ -197,7 +196,7 @@ def test_auto_fit_reasons_in_chinese(make_window, qtbot, qapp):
 def test_auto_fit_suggestions_in_chinese(qapp):
     """When nothing fits (QLoRA of a 7B model on a 4 GB laptop, and the same on the CPU), each of Auto-fit's
     suggestions reads in Chinese, the settings in its parentheses included."""
-    from gui.app import Translations
+    from gui.app import app_translations
     from gui.qt_core_text import core_text, suggestion_text
     from tests.core.test_fit import run_fit
 
@@ -206,8 +205,7 @@ def test_auto_fit_suggestions_in_chinese(qapp):
     suggestions = [s for r in results for s in r.suggestions]
     changes = [c.why for r in results for c in r.changes]
     assert suggestions and not results[0].fits
-    translations = getattr(qapp, "_laptune_translations", None) or Translations(qapp)
-    qapp._laptune_translations = translations
+    translations = app_translations(qapp)
     try:
         translations.install("zh_CN")
         texts = [suggestion_text(s) for s in suggestions] + [core_text(why) for why in changes]

@@ -82,11 +82,9 @@ def test_cpu_speed_notes_are_translated(qapp):
                                  intermediate_size=32), add_pooling_layer=False)
     notes = speed_up(model)
     assert len(notes) == 2
-    from gui.app import Translations
+    from gui.app import app_translations
 
-    translations = getattr(qapp, "_laptune_translations", None)
-    if translations is None:
-        translations = qapp._laptune_translations = Translations(qapp)
+    translations = app_translations(qapp)
     try:
         translations.install("zh_CN")
         translated = [core_text(note) for note in notes]
