@@ -15,6 +15,14 @@ What torch, transformers and glibc leave slow for the small encoders LapTune tra
   mask at 256 tokens; numpy's SFC64 gives them in ~2 ms, so a large mask's numbers come from an SFC64
   seeded by one draw from torch's generator: seeds and resumed runs (torch's generator state is in every
   checkpoint) repeat as before.
+- **One generator a forward.** Inside a training step, seeding a generator and drawing one mask's
+  numbers took ~0.2 ms a mask (the first numpy call after the model's own work runs cold; ~50 us when
+  timed alone), ~1.5 ms of a NER step's eight masks. A model given to `speed_up` has a `MaskStream`: at
+  each forward's first mask, one draw from torch's generator seeds one SFC64, and that forward's masks
+  take consecutive numbers from it, generated in one piece the size of the previous forward's (so
+  usually once a step). A forward's masks depend only on torch's generator state when it starts:
+  seeds and resumed runs repeat. Under gradient checkpointing (layers run their forward again in the
+  backward, with torch's generator state restored) each mask draws on its own, as before.
 - **Attention dropout.** With dropout in training, torch's scaled_dot_product_attention leaves its fused
   CPU kernel for the unfused math path and draws its mask with `bernoulli_`. `attention_forward` (a
   transformers attention function, registered as "laptune_cpu") computes the same softmax(QK^T)V with
@@ -70,14 +78,16 @@ def cpu_bf16_supported() -> bool:
         return False
 
 
-def keep_mask(shape: torch.Size | tuple[int, ...], p: float, device: torch.device | str = "cpu") -> torch.Tensor:
+def keep_mask(shape: torch.Size | tuple[int, ...], p: float, device: torch.device | str = "cpu",
+              stream: MaskStream | None = None) -> torch.Tensor:
     """A bool tensor of `shape`, each element True with probability 1 - p (p rounded to 1/65536).
 
-    One int64 from torch's default generator gives four independent 16-bit slices; an element is kept
-    when its slice is at or above -32768 + round(p * 65536)."""
+    One random int64 (`random_words`, or a forward's `stream` on the CPU) gives four independent 16-bit
+    slices; an element is kept when its slice is at or above -32768 + round(p * 65536)."""
     n = math.prod(shape)
     words = (n + 3) // 4
-    bits = random_words(words, device)
+    cpu = torch.device(device).type == "cpu"
+    bits = stream.words(words) if stream is not None and cpu else random_words(words, device)
     threshold = -(1 << 15) + round(p * _THRESHOLD_SPAN)
     return bits.view(torch.int16)[:n].view(shape) >= threshold
 
@@ -101,30 +111,79 @@ def random_words(words: int, device: torch.device | str = "cpu") -> torch.Tensor
     return torch.from_numpy(np.random.SFC64(seed).random_raw(words).view(np.int64))
 
 
-def scaled_keep(shape: torch.Size | tuple[int, ...], p: float, dtype: torch.dtype) -> torch.Tensor:
+class MaskStream:
+    """The random numbers of one forward's dropout masks, from one generator (module docstring).
+
+    `start` is a forward pre-hook of the model; `words(n)` hands out the next n numbers of the forward's
+    SFC64, seeded at its first call by one draw from torch's generator. The numbers come in chunks the
+    size of what the previous forward took; what a forward gets does not depend on the chunks."""
+
+    def __init__(self, model: nn.Module) -> None:
+        # Modules that can recompute their forward in the backward (transformers' checkpointing switch).
+        self._checkpointing = [m for m in model.modules() if isinstance(getattr(m, "gradient_checkpointing", None), bool)]
+        self._generator: Any = None
+        self._chunk: Any = None
+        self._pos = 0
+        self._used = 0
+        self._expected = 0
+
+    def start(self, *_: Any) -> None:
+        """A new forward: the next mask seeds a new generator from torch's."""
+        if self._used:   # a forward without dropout (evaluation) leaves the expectation as it was
+            self._expected = self._used
+        self._generator = self._chunk = None
+        self._pos = self._used = 0
+
+    def words(self, n: int) -> torch.Tensor:
+        """The forward's next `n` random int64 numbers."""
+        if n <= 0:
+            return torch.empty(0, dtype=torch.int64)
+        if any(m.gradient_checkpointing for m in self._checkpointing):
+            return random_words(n)   # a recomputed forward must draw what the first one drew
+        import numpy as np
+
+        if self._generator is None:
+            seed = int(torch.randint(0, (1 << 63) - 1, (1,), dtype=torch.int64).item())
+            self._generator = np.random.SFC64(seed)
+        left = 0 if self._chunk is None else len(self._chunk) - self._pos
+        if n > left:
+            fresh = self._generator.random_raw(max(n - left, self._expected - self._used - left))
+            self._chunk = np.concatenate([self._chunk[self._pos:], fresh]) if left else fresh
+            self._pos = 0
+        out = self._chunk[self._pos:self._pos + n]
+        self._pos += n
+        self._used += n
+        return torch.from_numpy(out.view(np.int64))
+
+
+def scaled_keep(shape: torch.Size | tuple[int, ...], p: float, dtype: torch.dtype,
+                stream: MaskStream | None = None) -> torch.Tensor:
     """`keep_mask` as 1 / (1 - p) for a kept element and 0 for a dropped one, in `dtype`.
 
     Through uint8: torch converts bool to bf16 ~10x slower than uint8 to bf16 on the CPU, and multiplying
     by a bool tensor converts it each time (forward and backward)."""
-    return keep_mask(shape, p).view(torch.uint8).to(dtype).mul_(1.0 / (1.0 - p))
+    return keep_mask(shape, p, stream=stream).view(torch.uint8).to(dtype).mul_(1.0 / (1.0 - p))
 
 
-def dropout(x: torch.Tensor, p: float, training: bool = True) -> torch.Tensor:
+def dropout(x: torch.Tensor, p: float, training: bool = True, stream: MaskStream | None = None) -> torch.Tensor:
     """nn.functional.dropout with `keep_mask` on the CPU; unchanged elsewhere or when nothing drops."""
     if not training or p <= 0.0 or x.device.type != "cpu":
         return nn.functional.dropout(x, p, training)
     if p >= 1.0:
         return torch.zeros_like(x)
-    return x * scaled_keep(x.shape, p, x.dtype)
+    return x * scaled_keep(x.shape, p, x.dtype, stream)
 
 
 class MaskDropout(nn.Dropout):
-    """nn.Dropout whose CPU training masks come from `keep_mask` (same p, same scaling)."""
+    """nn.Dropout whose CPU training masks come from `keep_mask` (same p, same scaling), from the
+    model's `MaskStream` when `speed_up` gave it one."""
+
+    stream: MaskStream | None = None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.inplace or x.device.type != "cpu":
             return super().forward(x)
-        return dropout(x, self.p, self.training)
+        return dropout(x, self.p, self.training, self.stream)
 
 
 def attention_forward(module: nn.Module, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
@@ -156,7 +215,7 @@ def attention_forward(module: nn.Module, query: torch.Tensor, key: torch.Tensor,
         probs = torch.softmax(scores, dim=-1)
     # (probs * keep) @ V / (1 - p): the same product as probs * keep / (1 - p) @ V, with the scaling on
     # the output ([.., length, head_dim]) instead of the probabilities ([.., length, length]).
-    keep = keep_mask(probs.shape, dropout).view(torch.uint8).to(probs.dtype)
+    keep = keep_mask(probs.shape, dropout, stream=getattr(module, "_mask_stream", None)).view(torch.uint8).to(probs.dtype)
     out = torch.matmul(probs * keep, value).mul_(1.0 / (1.0 - dropout))
     return out.transpose(1, 2).contiguous(), None
 
@@ -262,14 +321,16 @@ def speed_up(model: nn.Module) -> list[str]:
     run's log.
 
     Every nn.Dropout becomes a MaskDropout; sub-models whose configs use transformers' SDPA attention use
-    `attention_forward`; query, key and value projections run as one product (`fuse_qkv`). Parameters,
-    buffers and state dicts are untouched."""
+    `attention_forward`; the masks of each forward of `model` come from one `MaskStream`; query, key and
+    value projections run as one product (`fuse_qkv`). Parameters, buffers and state dicts are untouched."""
     swapped = 0
+    stream = MaskStream(model)
     for parent in model.modules():
         for name, child in list(parent.named_children()):
             if type(child) is nn.Dropout and not child.inplace:
                 replacement = MaskDropout(child.p)
                 replacement.train(child.training)
+                replacement.stream = stream
                 setattr(parent, name, replacement)
                 swapped += 1
     configs = {id(m.config): m.config for m in model.modules()
@@ -278,6 +339,11 @@ def speed_up(model: nn.Module) -> list[str]:
         _register_attention()
         for config in configs.values():
             config._attn_implementation = ATTENTION_NAME
+        for module in model.modules():   # attention_forward gets the attention module: its masks' stream
+            if getattr(module, "config", None) is not None and id(module.config) in configs:
+                module._mask_stream = stream
+    if swapped or configs:
+        model.register_forward_pre_hook(stream.start)
     fused = fuse_qkv(model)
     notes = []
     if swapped:

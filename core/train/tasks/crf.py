@@ -9,10 +9,11 @@ are unchanged) and its results, and computes:
 - the gold path's score with tensor ops over the whole batch (no time loop);
 - the normaliser (log Z), on the CPU, with the scaled forward algorithm in probability space
   (Rabiner's scaling): each step is one small matrix product, a product with the step's emissions and
-  a normalisation, without building an autograd graph; its gradient comes from the matching scaled
+  a normalisation, in numpy without an autograd graph; its gradient comes from the matching scaled
   backward pass (the tag marginals), written out in `_ScaledLogZ.backward`. A NER step's CRF went from
   ~3.5 ms (log-space loop under autograd, ~10 ops a time step each way) to ~1.1 ms for a batch of
-  16 x 47 words on one core. When the scaled numbers would underflow (transition or emission scores
+  16 x 47 words on one core in torch, and to ~0.5 ms in numpy (its per-operation cost is a fifth of
+  torch's on arrays this small). When the scaled numbers would underflow (transition or emission scores
   that differ by more than ~40 in fp32, or ~350 in fp64) the log-space loop runs instead, so the
   result never depends on the shortcut; on other devices (not measured) the log-space loop runs too;
 - Viterbi with one loop over the longest sequence of the batch and a batched back-trace (no loop
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import torch
 from torchcrf import CRF
 
@@ -69,21 +71,20 @@ class BatchedCRF(CRF):
 
     def log_partition(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """log Z per sample, [batch]; emissions [batch, time, tags], mask bool [batch, time]."""
-        if emissions.device.type != "cpu":
+        params = (self.start_transitions, self.end_transitions, self.transitions)
+        if (emissions.device.type != "cpu" or emissions.dtype not in (torch.float32, torch.float64)
+                or any(p.device.type != "cpu" or p.dtype != emissions.dtype for p in params)):
             # Measured on CPUs only; on a GPU the matrix products could also run in TF32 when a user turns
-            # it on, which the log-space loop does not use.
+            # it on, which the log-space loop does not use. Other dtypes (or mixed ones): the loop as well.
             return self.log_partition_loop(emissions, mask)
-        with torch.autocast(emissions.device.type, enabled=False), torch.no_grad():
-            scaled = _scaled_forward(emissions, mask, self.start_transitions, self.end_transitions, self.transitions)
+        scaled = _scaled_forward(emissions, mask, *params)
         if scaled is None:   # the scaled numbers would underflow: the log-space recursion
             return self.log_partition_loop(emissions, mask)
         logz, saved = scaled
-        needs_grad = torch.is_grad_enabled() and any(
-            t.requires_grad for t in (emissions, self.start_transitions, self.end_transitions, self.transitions))
+        needs_grad = torch.is_grad_enabled() and any(t.requires_grad for t in (emissions, *params))
         if not needs_grad:
             return logz
-        return _ScaledLogZ.apply(emissions, self.start_transitions, self.end_transitions, self.transitions,
-                                 mask, logz, *saved)
+        return _ScaledLogZ.apply(emissions, *params, logz, saved)
 
     def log_partition_loop(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """log Z by the forward algorithm in log space, under autograd: exact for any scores."""
@@ -135,47 +136,54 @@ class BatchedCRF(CRF):
 
 
 def _scaled_forward(emissions: torch.Tensor, mask: torch.Tensor, start: torch.Tensor, end: torch.Tensor,
-                    trans: torch.Tensor) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]] | None:
+                    trans: torch.Tensor) -> tuple[torch.Tensor, tuple[np.ndarray, ...]] | None:
     """log Z and what `_ScaledLogZ.backward` needs, or None where the scaled numbers underflow.
 
     In probability space with every score shifted by its maximum (each factor is at most 1):
     a_0 = exp(start) * exp(e_0), a_t = (a_{t-1} @ exp(T)) * exp(e_t), each a_t divided by its sum s_t
     (kept: a padded step leaves a_t as it is with s_t = 1); log Z = log(a_last . exp(end)) + sum log s_t
-    + the shifts. Runs without autograd."""
-    batch, steps, k = emissions.shape
-    shift_e = emissions.amax(-1, keepdim=True)                                 # [B, T, 1]
-    x = torch.exp(emissions - shift_e).transpose(0, 1).contiguous()           # [T, B, K], each step contiguous
-    shift_t, shift_s, shift_end = trans.max(), start.max(), end.max()
-    e_trans = torch.exp(trans - shift_t)
-    steps_x = x.unbind(0)
-    steps_on = mask.t().unsqueeze(-1).unbind(0)                                # [B, 1] each
-    a = torch.exp(start - shift_s) * steps_x[0]
-    s = a.sum(-1, keepdim=True)
-    a = a / s
-    alphas, sums = [a], [s]
-    for t in range(1, steps):
-        nxt = torch.mm(a, e_trans).mul_(steps_x[t])
-        s = nxt.sum(-1, keepdim=True)
-        a = torch.where(steps_on[t], nxt.div_(s), a)
-        alphas.append(a)
-        sums.append(s)
-    alpha = torch.stack(alphas, 1)                                             # [B, T, K]
-    scale = torch.where(mask.unsqueeze(-1), torch.stack(sums, 1), 1.0)        # [B, T, 1]
-    e_end = torch.exp(end - shift_end)
-    z_last = (a * e_end).sum(-1)                                               # [B]
-    steps_on_count = mask.sum(1).to(emissions.dtype)
-    logz = (z_last.log() + shift_end + shift_s + (steps_on_count - 1) * shift_t
-            + (scale.log().squeeze(-1) + shift_e.squeeze(-1) * mask).sum(1))
+    + the shifts. In numpy, on CPU tensors of one float dtype, without autograd: a time step is a few
+    operations on [batch, tags] arrays (16 x 7 in a NER step), where torch's cost per operation (~5-20 us
+    inside a training step) was most of the time and numpy's is ~1 us: 0.99 -> 0.31 ms forward and
+    0.81 -> 0.21 ms backward for 16 x 48 words (docs/benchmarks.md, ninth round)."""
+    with np.errstate(all="ignore"):   # underflow is checked below, and then the log-space loop runs
+        em = emissions.detach().numpy()
+        batch, steps, k = emissions.shape
+        on = mask.detach().numpy().T[:, :, None]                              # [T, B, 1]
+        shift_e = em.max(-1, keepdims=True)                                   # [B, T, 1]
+        x = np.exp(em - shift_e).transpose(1, 0, 2).copy()                    # [T, B, K], each step contiguous
+        tr, st, en = (t.detach().numpy() for t in (trans, start, end))
+        shift_t, shift_s, shift_end = tr.max(), st.max(), en.max()
+        e_trans = np.exp(tr - shift_t)
+        alpha = np.empty_like(x)
+        sums = np.empty((steps, batch, 1), x.dtype)
+        a = np.exp(st - shift_s) * x[0]
+        s = a.sum(-1, keepdims=True)
+        a /= s
+        alpha[0], sums[0] = a, s
+        for t in range(1, steps):
+            nxt = a @ e_trans
+            nxt *= x[t]
+            s = nxt.sum(-1, keepdims=True)
+            nxt /= s
+            a = np.where(on[t], nxt, a)
+            alpha[t], sums[t] = a, s
+        scale = np.where(on, sums, x.dtype.type(1))                           # [T, B, 1]
+        e_end = np.exp(en - shift_end)
+        z_last = (a * e_end).sum(-1)                                          # [B]
+        steps_on = on[:, :, 0]                                                # [T, B]
+        logz = (np.log(z_last) + shift_end + shift_s + (steps_on.sum(0) - 1) * shift_t
+                + np.log(scale[:, :, 0]).sum(0) + (shift_e[:, :, 0].T * steps_on).sum(0))
     # Healthy when no sum came near the smallest normal number: then whatever underflowed weighed
     # less than 1e-19 (fp32) of what was kept.
-    floor = torch.finfo(emissions.dtype).tiny ** 0.5
-    if not bool((scale.amin() > floor) & (z_last.amin() > floor) & torch.isfinite(logz).all()):
+    floor = np.finfo(x.dtype).tiny ** 0.5
+    if not (scale.min() > floor and z_last.min() > floor and np.isfinite(logz).all()):
         return None
-    return logz, (alpha, scale, x, e_trans, e_end, z_last)
+    return torch.from_numpy(logz.astype(x.dtype, copy=False)), (on, alpha, scale, x, e_trans, e_end, z_last)
 
 
 class _ScaledLogZ(torch.autograd.Function):
-    """log Z with the gradient of the scaled forward-backward algorithm.
+    """log Z with the gradient of the scaled forward-backward algorithm (in numpy, as the forward).
 
     With b_last = exp(end) / z_last and b_{t-1} = exp(T) @ (exp(e_t) * b_t / s_t), the tag marginals are
     p_t = a_t * b_t and the transition marginals a_{t-1}[i] exp(T)[i, j] exp(e_t)[j] b_t[j] / s_t:
@@ -183,34 +191,33 @@ class _ScaledLogZ(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx: Any, emissions: torch.Tensor, start: torch.Tensor, end: torch.Tensor, trans: torch.Tensor,
-                mask: torch.Tensor, logz: torch.Tensor, alpha: torch.Tensor, scale: torch.Tensor, x: torch.Tensor,
-                e_trans: torch.Tensor, e_end: torch.Tensor, z_last: torch.Tensor) -> torch.Tensor:
-        ctx.save_for_backward(mask, alpha, scale, x, e_trans, e_end, z_last)
+                logz: torch.Tensor, saved: tuple[np.ndarray, ...]) -> torch.Tensor:
+        ctx.saved = saved   # numpy arrays made without autograd: nothing for save_for_backward to check
         return logz.clone()
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
-        mask, alpha, scale, x, e_trans, e_end, z_last = ctx.saved_tensors
-        batch, steps, k = alpha.shape
-        with torch.autocast(alpha.device.type, enabled=False):
-            b = (e_end / z_last.unsqueeze(-1)).expand(batch, k)
-            steps_x, steps_s = x.unbind(0), scale.unbind(1)
-            steps_on = mask.t().unsqueeze(-1).unbind(0)
-            e_trans_t = e_trans.t()
-            betas, weights = [b] * steps, [None] * steps
-            for t in range(steps - 1, 0, -1):
-                w = steps_x[t] * b / steps_s[t]           # exp(e_t) * b_t / s_t
-                weights[t] = w
-                b = torch.where(steps_on[t], torch.mm(w, e_trans_t), b)
-                betas[t - 1] = b
-            on = mask.unsqueeze(-1).to(alpha.dtype)
-            g = grad.to(alpha.dtype).view(batch, 1, 1)
-            marginals = alpha * torch.stack(betas, 1) * on * g                 # [B, T, K], weighted
-            g_start = marginals[:, 0].sum(0)
-            g_end = (alpha[:, -1] * e_end / z_last.unsqueeze(-1) * g.view(batch, 1)).sum(0)
-            if steps > 1:
-                w = torch.stack(weights[1:], 1) * on[:, 1:] * g                 # [B, T-1, K]
-                g_trans = torch.einsum("bti,btj->ij", alpha[:, :-1], w) * e_trans
-            else:
-                g_trans = torch.zeros_like(e_trans)
-        return marginals, g_start, g_end, g_trans, None, None, None, None, None, None, None, None
+        on, alpha, scale, x, e_trans, e_end, z_last = ctx.saved
+        steps, batch, k = alpha.shape
+        b = np.broadcast_to(e_end / z_last[:, None], (batch, k))
+        betas = np.empty_like(alpha)
+        betas[-1] = b
+        weights = np.zeros_like(alpha)
+        e_trans_t = np.ascontiguousarray(e_trans.T)
+        for t in range(steps - 1, 0, -1):
+            w = x[t] * b / scale[t]                       # exp(e_t) * b_t / s_t
+            weights[t] = w
+            b = np.where(on[t], w @ e_trans_t, b)
+            betas[t - 1] = b
+        g = grad.detach().numpy().astype(alpha.dtype, copy=False)[None, :, None]   # [1, B, 1]
+        on_g = on * g
+        marginals = alpha * betas * on_g                  # [T, B, K], weighted
+        g_start = marginals[0].sum(0)
+        g_end = (alpha[-1] * e_end / z_last[:, None] * g[0]).sum(0)
+        if steps > 1:
+            w = (weights[1:] * on_g[1:]).reshape(-1, k)    # [(T-1) B, K]
+            g_trans = (alpha[:-1].reshape(-1, k).T @ w) * e_trans
+        else:
+            g_trans = np.zeros_like(e_trans)
+        grads = (np.ascontiguousarray(marginals.transpose(1, 0, 2)), g_start, g_end, g_trans)
+        return (*(torch.from_numpy(np.asarray(a, dtype=alpha.dtype)) for a in grads), None, None)
