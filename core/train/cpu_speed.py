@@ -19,9 +19,8 @@ What torch, transformers and glibc leave slow for the small encoders LapTune tra
   numbers took ~0.2 ms a mask (the first numpy call after the model's own work runs cold; ~50 us when
   timed alone), ~1.5 ms of a NER step's eight masks. A model given to `speed_up` has a `MaskStream`: at
   each forward's first mask, one draw from torch's generator seeds one SFC64, and that forward's masks
-  take consecutive numbers from it, generated in one piece the size of the previous forward's (so
-  usually once a step). A forward's masks depend only on torch's generator state when it starts:
-  seeds and resumed runs repeat. Under gradient checkpointing (layers run their forward again in the
+  take consecutive numbers from it. A forward's masks depend only on torch's generator state when it
+  starts: seeds and resumed runs repeat. Under gradient checkpointing (layers run their forward again in the
   backward, with torch's generator state restored) each mask draws on its own, as before.
 - **Attention dropout.** With dropout in training, torch's scaled_dot_product_attention leaves its fused
   CPU kernel for the unfused math path and draws its mask with `bernoulli_`. `attention_forward` (a
@@ -115,29 +114,19 @@ class MaskStream:
     """The random numbers of one forward's dropout masks, from one generator (module docstring).
 
     `start` is a forward pre-hook of the model; `words(n)` hands out the next n numbers of the forward's
-    SFC64, seeded at its first call by one draw from torch's generator. The numbers come in chunks the
-    size of what the previous forward took; what a forward gets does not depend on the chunks."""
+    SFC64, seeded at its first call by one draw from torch's generator."""
 
     def __init__(self, model: nn.Module) -> None:
         # Modules that can recompute their forward in the backward (transformers' checkpointing switch).
         self._checkpointing = [m for m in model.modules() if isinstance(getattr(m, "gradient_checkpointing", None), bool)]
         self._generator: Any = None
-        self._chunk: Any = None
-        self._pos = 0
-        self._used = 0
-        self._expected = 0
 
     def start(self, *_: Any) -> None:
         """A new forward: the next mask seeds a new generator from torch's."""
-        if self._used:   # a forward without dropout (evaluation) leaves the expectation as it was
-            self._expected = self._used
-        self._generator = self._chunk = None
-        self._pos = self._used = 0
+        self._generator = None
 
     def words(self, n: int) -> torch.Tensor:
         """The forward's next `n` random int64 numbers."""
-        if n <= 0:
-            return torch.empty(0, dtype=torch.int64)
         if any(m.gradient_checkpointing for m in self._checkpointing):
             return random_words(n)   # a recomputed forward must draw what the first one drew
         import numpy as np
@@ -145,15 +134,9 @@ class MaskStream:
         if self._generator is None:
             seed = int(torch.randint(0, (1 << 63) - 1, (1,), dtype=torch.int64).item())
             self._generator = np.random.SFC64(seed)
-        left = 0 if self._chunk is None else len(self._chunk) - self._pos
-        if n > left:
-            fresh = self._generator.random_raw(max(n - left, self._expected - self._used - left))
-            self._chunk = np.concatenate([self._chunk[self._pos:], fresh]) if left else fresh
-            self._pos = 0
-        out = self._chunk[self._pos:self._pos + n]
-        self._pos += n
-        self._used += n
-        return torch.from_numpy(out.view(np.int64))
+        # Each mask's numbers when it asks: numbers made ahead in one piece measured no faster, and made
+        # too many where a long batch follows a short one.
+        return torch.from_numpy(self._generator.random_raw(n).view(np.int64))
 
 
 def scaled_keep(shape: torch.Size | tuple[int, ...], p: float, dtype: torch.dtype,

@@ -159,7 +159,10 @@ class LapTuneTrainer(Trainer):
     def _clip_grad_norm(self, model: Any) -> Any:
         # torch's clip_grad_norm_ loops over the parameters in Python on the CPU (no foreach path there):
         # the same clipping with foreach kernels for a single-process CPU run (core/train/cpu_speed.py).
-        grads = [p.grad for p in model.parameters() if p.grad is not None]
+        # The parameter list once per model: walking the module tree took ~0.2 ms of every CPU step.
+        if getattr(self, "_grad_params_of", None) is not model:
+            self._grad_params_of, self._grad_params = model, list(model.parameters())
+        grads = [p.grad for p in self._grad_params if p.grad is not None]
         if (self.args.world_size > 1 or getattr(self.accelerator, "scaler", None) is not None or not grads
                 or any(g.device.type != "cpu" or g.is_sparse for g in grads)):
             return super()._clip_grad_norm(model)

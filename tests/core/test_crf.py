@@ -62,7 +62,8 @@ def test_loglik_gradients_and_paths_equal_pytorch_crf(case, reduction):
     torch.testing.assert_close(got, want, atol=1e-5, rtol=1e-7)
     _assert_same_gradients(got, want, ours, ref, emissions, atol=1e-5, rtol=1e-7)
 
-    with torch.no_grad():
+    with torch.no_grad():   # evaluation: the same numbers without a graph
+        torch.testing.assert_close(ours(emissions, tags, mask=mask, reduction=reduction), want.detach(), atol=1e-5, rtol=1e-7)
         assert ours.decode(emissions, mask) == ref.decode(emissions, mask)
         padded = ours.decode_tensor(emissions, mask)
     assert padded.shape == mask.shape

@@ -6,7 +6,9 @@ samples of the batch, one `.item()` per word. This subclass keeps its three para
 (`start_transitions`, `end_transitions`, `transitions`, so the state-dict keys and old checkpoints
 are unchanged) and its results, and computes:
 
-- the gold path's score with tensor ops over the whole batch (no time loop);
+- the gold path's score with tensor ops over the whole batch (no time loop); on the CPU's scaled path
+  below, in numpy together with log Z as one autograd function (`_ScaledLogLikelihood`), whose
+  gradient for the gold path is its tag and transition counts;
 - the normaliser (log Z), on the CPU, with the scaled forward algorithm in probability space
   (Rabiner's scaling): each step is one small matrix product, a product with the step's emissions and
   a normalisation, in numpy without an autograd graph; its gradient comes from the matching scaled
@@ -48,7 +50,7 @@ class BatchedCRF(CRF):
         if not self.batch_first:
             emissions, tags, mask = emissions.transpose(0, 1), tags.transpose(0, 1), mask.transpose(0, 1)
         mask = mask.bool()
-        llh = self.score(emissions, tags, mask) - self.log_partition(emissions, mask)
+        llh = self.log_likelihood(emissions, tags, mask)
         if reduction == "none":
             return llh
         if reduction == "sum":
@@ -69,22 +71,39 @@ class BatchedCRF(CRF):
         last_tags = tags.gather(1, last.clamp(min=0).unsqueeze(1)).squeeze(1)
         return total + self.end_transitions[last_tags]
 
+    def log_likelihood(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """score - log Z per sample, [batch]; on the scaled path both in numpy, as one autograd function
+        (the gold path's gradient is its tag and transition counts: ~25 small torch operations fewer)."""
+        params = (self.start_transitions, self.end_transitions, self.transitions)
+        scaled = self._scaled(emissions, mask)
+        if scaled is None:
+            return self.score(emissions, tags, mask) - self.log_partition(emissions, mask)
+        logz, saved = scaled
+        if not (torch.is_grad_enabled() and any(t.requires_grad for t in (emissions, *params))):
+            return torch.from_numpy(_gold_score(emissions, tags, mask, *params)[0]) - logz
+        return _ScaledLogLikelihood.apply(emissions, *params, tags, mask, logz, saved)
+
     def log_partition(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """log Z per sample, [batch]; emissions [batch, time, tags], mask bool [batch, time]."""
         params = (self.start_transitions, self.end_transitions, self.transitions)
-        if (emissions.device.type != "cpu" or emissions.dtype not in (torch.float32, torch.float64)
-                or any(p.device.type != "cpu" or p.dtype != emissions.dtype for p in params)):
-            # Measured on CPUs only; on a GPU the matrix products could also run in TF32 when a user turns
-            # it on, which the log-space loop does not use. Other dtypes (or mixed ones): the loop as well.
-            return self.log_partition_loop(emissions, mask)
-        scaled = _scaled_forward(emissions, mask, *params)
-        if scaled is None:   # the scaled numbers would underflow: the log-space recursion
+        scaled = self._scaled(emissions, mask)
+        if scaled is None:
             return self.log_partition_loop(emissions, mask)
         logz, saved = scaled
         needs_grad = torch.is_grad_enabled() and any(t.requires_grad for t in (emissions, *params))
         if not needs_grad:
             return logz
         return _ScaledLogZ.apply(emissions, *params, logz, saved)
+
+    def _scaled(self, emissions: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, tuple[np.ndarray, ...]] | None:
+        """`_scaled_forward`'s log Z and saved arrays, or None where the log-space loop must run."""
+        params = (self.start_transitions, self.end_transitions, self.transitions)
+        if (emissions.device.type != "cpu" or emissions.dtype not in (torch.float32, torch.float64)
+                or any(p.device.type != "cpu" or p.dtype != emissions.dtype for p in params)):
+            # Measured on CPUs only; on a GPU the matrix products could also run in TF32 when a user turns
+            # it on, which the log-space loop does not use. Other dtypes (or mixed ones): the loop as well.
+            return None
+        return _scaled_forward(emissions, mask, *params)   # None where the scaled numbers would underflow
 
     def log_partition_loop(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """log Z by the forward algorithm in log space, under autograd: exact for any scores."""
@@ -182,12 +201,59 @@ def _scaled_forward(emissions: torch.Tensor, mask: torch.Tensor, start: torch.Te
     return torch.from_numpy(logz.astype(x.dtype, copy=False)), (on, alpha, scale, x, e_trans, e_end, z_last)
 
 
-class _ScaledLogZ(torch.autograd.Function):
-    """log Z with the gradient of the scaled forward-backward algorithm (in numpy, as the forward).
+def _gold_score(emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor, start: torch.Tensor, end: torch.Tensor,
+                trans: torch.Tensor) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`BatchedCRF.score` in numpy: the scores [batch], the tags and mask as arrays and the last tags."""
+    em = emissions.detach().numpy()
+    tg = tags.detach().numpy()
+    on = mask.detach().numpy()
+    tr, st, en = (t.detach().numpy() for t in (trans, start, end))
+    emit = np.take_along_axis(em, tg[:, :, None], 2)[:, :, 0]                  # [B, T]
+    # pytorch-crf counts the first emission whatever the mask says (it must be on anyway).
+    total = st[tg[:, 0]] + emit[:, 0] + (emit[:, 1:] * on[:, 1:]).sum(1)
+    if tg.shape[1] > 1:
+        total = total + (tr[tg[:, :-1], tg[:, 1:]] * on[:, 1:]).sum(1)
+    last = tg[np.arange(tg.shape[0]), on.sum(1) - 1]
+    return (total + en[last]).astype(em.dtype, copy=False), tg, on, last
+
+
+def _logz_gradients(saved: tuple[np.ndarray, ...], g: np.ndarray) -> tuple[np.ndarray, ...]:
+    """g-weighted gradients of log Z (emissions [B, T, K], start, end, transitions): the scaled backward.
 
     With b_last = exp(end) / z_last and b_{t-1} = exp(T) @ (exp(e_t) * b_t / s_t), the tag marginals are
     p_t = a_t * b_t and the transition marginals a_{t-1}[i] exp(T)[i, j] exp(e_t)[j] b_t[j] / s_t:
     d log Z / d e_t = p_t, / d start = p_0, / d end = p_last, / d T = the transition marginals summed."""
+    on, alpha, scale, x, e_trans, e_end, z_last = saved
+    steps, batch, k = alpha.shape
+    b = np.broadcast_to(e_end / z_last[:, None], (batch, k))
+    betas = np.empty_like(alpha)
+    betas[-1] = b
+    weights = np.zeros_like(alpha)
+    e_trans_t = np.ascontiguousarray(e_trans.T)
+    for t in range(steps - 1, 0, -1):
+        w = x[t] * b / scale[t]                       # exp(e_t) * b_t / s_t
+        weights[t] = w
+        b = np.where(on[t], w @ e_trans_t, b)
+        betas[t - 1] = b
+    g = g.astype(alpha.dtype, copy=False)[None, :, None]   # [1, B, 1]
+    on_g = on * g
+    marginals = alpha * betas * on_g                  # [T, B, K], weighted
+    g_start = marginals[0].sum(0)
+    g_end = (alpha[-1] * e_end / z_last[:, None] * g[0]).sum(0)
+    if steps > 1:
+        w = (weights[1:] * on_g[1:]).reshape(-1, k)    # [(T-1) B, K]
+        g_trans = (alpha[:-1].reshape(-1, k).T @ w) * e_trans
+    else:
+        g_trans = np.zeros_like(e_trans)
+    return marginals.transpose(1, 0, 2), g_start, g_end, g_trans
+
+
+def _tensors(arrays: tuple[np.ndarray, ...], dtype: np.dtype) -> tuple[torch.Tensor, ...]:
+    return tuple(torch.from_numpy(np.ascontiguousarray(a, dtype=dtype)) for a in arrays)
+
+
+class _ScaledLogZ(torch.autograd.Function):
+    """log Z with the gradient of the scaled forward-backward algorithm (`_logz_gradients`), in numpy."""
 
     @staticmethod
     def forward(ctx: Any, emissions: torch.Tensor, start: torch.Tensor, end: torch.Tensor, trans: torch.Tensor,
@@ -197,27 +263,35 @@ class _ScaledLogZ(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
-        on, alpha, scale, x, e_trans, e_end, z_last = ctx.saved
-        steps, batch, k = alpha.shape
-        b = np.broadcast_to(e_end / z_last[:, None], (batch, k))
-        betas = np.empty_like(alpha)
-        betas[-1] = b
-        weights = np.zeros_like(alpha)
-        e_trans_t = np.ascontiguousarray(e_trans.T)
-        for t in range(steps - 1, 0, -1):
-            w = x[t] * b / scale[t]                       # exp(e_t) * b_t / s_t
-            weights[t] = w
-            b = np.where(on[t], w @ e_trans_t, b)
-            betas[t - 1] = b
-        g = grad.detach().numpy().astype(alpha.dtype, copy=False)[None, :, None]   # [1, B, 1]
-        on_g = on * g
-        marginals = alpha * betas * on_g                  # [T, B, K], weighted
-        g_start = marginals[0].sum(0)
-        g_end = (alpha[-1] * e_end / z_last[:, None] * g[0]).sum(0)
-        if steps > 1:
-            w = (weights[1:] * on_g[1:]).reshape(-1, k)    # [(T-1) B, K]
-            g_trans = (alpha[:-1].reshape(-1, k).T @ w) * e_trans
-        else:
-            g_trans = np.zeros_like(e_trans)
-        grads = (np.ascontiguousarray(marginals.transpose(1, 0, 2)), g_start, g_end, g_trans)
-        return (*(torch.from_numpy(np.asarray(a, dtype=alpha.dtype)) for a in grads), None, None)
+        grads = _logz_gradients(ctx.saved, grad.detach().numpy())
+        return (*_tensors(grads, ctx.saved[1].dtype), None, None)
+
+
+class _ScaledLogLikelihood(torch.autograd.Function):
+    """score - log Z: the gold path's score and its gradient (its tag and transition counts) with log Z's."""
+
+    @staticmethod
+    def forward(ctx: Any, emissions: torch.Tensor, start: torch.Tensor, end: torch.Tensor, trans: torch.Tensor,
+                tags: torch.Tensor, mask: torch.Tensor, logz: torch.Tensor, saved: tuple[np.ndarray, ...]) -> torch.Tensor:
+        score, tg, on, last = _gold_score(emissions, tags, mask, start, end, trans)
+        ctx.saved, ctx.gold = saved, (tg, on, last)
+        return torch.from_numpy(score) - logz
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
+        tg, on, last = ctx.gold
+        dtype = ctx.saved[1].dtype
+        g = grad.detach().numpy().astype(dtype, copy=False)
+        g_em, g_start, g_end, g_trans = _logz_gradients(ctx.saved, g)
+        batch, steps, k = g_em.shape
+        counted = on.astype(dtype)
+        counted[:, 0] = 1.0                        # the first emission counts whatever the mask says
+        gold = np.zeros((batch, steps, k), dtype)
+        np.put_along_axis(gold, tg[:, :, None], (counted * g[:, None])[:, :, None], 2)
+        gold_start = np.bincount(tg[:, 0], weights=g, minlength=k)
+        gold_end = np.bincount(last, weights=g, minlength=k)
+        pairs = (tg[:, :-1] * k + tg[:, 1:])[on[:, 1:]]
+        gold_trans = np.bincount(pairs, weights=np.broadcast_to(g[:, None], on[:, 1:].shape)[on[:, 1:]],
+                                 minlength=k * k).reshape(k, k)
+        grads = (gold - g_em, gold_start - g_start, gold_end - g_end, gold_trans - g_trans)
+        return (*_tensors(grads, dtype), None, None, None, None)
