@@ -17,11 +17,11 @@ What torch, transformers and glibc leave slow for the small encoders LapTune tra
   checkpoint) repeat as before.
 - **One generator a forward.** Inside a training step, seeding a generator and drawing one mask's
   numbers took ~0.2 ms a mask (the first numpy call after the model's own work runs cold; ~50 us when
-  timed alone), ~1.5 ms of a NER step's eight masks. A model given to `speed_up` has a `MaskStream`: at
-  each forward's first mask, one draw from torch's generator seeds one SFC64, and that forward's masks
-  take consecutive numbers from it. A forward's masks depend only on torch's generator state when it
-  starts: seeds and resumed runs repeat. Under gradient checkpointing (layers run their forward again in the
-  backward, with torch's generator state restored) each mask draws on its own, as before.
+  timed alone), ~1.5 ms of a NER step's eight masks. A model given to `speed_up` has a `MaskStream`:
+  at each forward's first mask, one draw from torch's generator seeds one SFC64, and that forward's
+  masks take consecutive numbers from it. A forward's masks depend only on torch's generator state
+  when it starts: seeds and resumed runs repeat. Under gradient checkpointing (layers run their forward
+  again in the backward, with torch's generator state restored) each mask draws on its own, as before.
 - **Attention dropout.** With dropout in training, torch's scaled_dot_product_attention leaves its fused
   CPU kernel for the unfused math path and draws its mask with `bernoulli_`. `attention_forward` (a
   transformers attention function, registered as "laptune_cpu") computes the same softmax(QK^T)V with
