@@ -74,36 +74,40 @@ class BatchedCRF(CRF):
     def log_likelihood(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """score - log Z per sample, [batch]; on the scaled path both in numpy, as one autograd function
         (the gold path's gradient is its tag and transition counts: ~25 small torch operations fewer)."""
-        params = (self.start_transitions, self.end_transitions, self.transitions)
         scaled = self._scaled(emissions, mask)
         if scaled is None:
             return self.score(emissions, tags, mask) - self.log_partition(emissions, mask)
         logz, saved = scaled
-        if not (torch.is_grad_enabled() and any(t.requires_grad for t in (emissions, *params))):
-            return torch.from_numpy(_gold_score(emissions, tags, mask, *params)[0]) - logz
-        return _ScaledLogLikelihood.apply(emissions, *params, tags, mask, logz, saved)
+        if not self._needs_grad(emissions):
+            return torch.from_numpy(_gold_score(emissions, tags, mask, *self._params)[0]) - logz
+        return _ScaledLogLikelihood.apply(emissions, *self._params, tags, mask, logz, saved)
 
     def log_partition(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """log Z per sample, [batch]; emissions [batch, time, tags], mask bool [batch, time]."""
-        params = (self.start_transitions, self.end_transitions, self.transitions)
         scaled = self._scaled(emissions, mask)
         if scaled is None:
             return self.log_partition_loop(emissions, mask)
         logz, saved = scaled
-        needs_grad = torch.is_grad_enabled() and any(t.requires_grad for t in (emissions, *params))
-        if not needs_grad:
+        if not self._needs_grad(emissions):
             return logz
-        return _ScaledLogZ.apply(emissions, *params, logz, saved)
+        return _ScaledLogZ.apply(emissions, *self._params, logz, saved)
+
+    @property
+    def _params(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """start, end and transition scores, in `_scaled_forward`'s order."""
+        return self.start_transitions, self.end_transitions, self.transitions
+
+    def _needs_grad(self, emissions: torch.Tensor) -> bool:
+        return torch.is_grad_enabled() and any(t.requires_grad for t in (emissions, *self._params))
 
     def _scaled(self, emissions: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, tuple[np.ndarray, ...]] | None:
         """`_scaled_forward`'s log Z and saved arrays, or None where the log-space loop must run."""
-        params = (self.start_transitions, self.end_transitions, self.transitions)
         if (emissions.device.type != "cpu" or emissions.dtype not in (torch.float32, torch.float64)
-                or any(p.device.type != "cpu" or p.dtype != emissions.dtype for p in params)):
+                or any(p.device.type != "cpu" or p.dtype != emissions.dtype for p in self._params)):
             # Measured on CPUs only; on a GPU the matrix products could also run in TF32 when a user turns
             # it on, which the log-space loop does not use. Other dtypes (or mixed ones): the loop as well.
             return None
-        return _scaled_forward(emissions, mask, *params)   # None where the scaled numbers would underflow
+        return _scaled_forward(emissions, mask, *self._params)   # None where the scaled numbers would underflow
 
     def log_partition_loop(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """log Z by the forward algorithm in log space, under autograd: exact for any scores."""
